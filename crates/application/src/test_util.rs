@@ -1,0 +1,126 @@
+//! In-memory fakes of the ports, for tests of this crate, of the HTTP adapter
+//! and of anything else that needs the use cases without a database.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use async_trait::async_trait;
+use rr_domain::reference::{Category, RelationType, ResourceType};
+
+use crate::RepositoryError;
+use crate::ports::{DatabaseHealth, PoolStatus, ReferenceDataRepository};
+
+/// Reference data held in memory.
+#[derive(Debug, Default)]
+pub struct InMemoryReferenceData {
+    categories: Mutex<Vec<Category>>,
+    relation_types: Mutex<Vec<RelationType>>,
+    resource_types: Mutex<Vec<ResourceType>>,
+}
+
+impl InMemoryReferenceData {
+    /// A store holding exactly these items.
+    #[must_use]
+    pub fn new(
+        categories: Vec<Category>,
+        relation_types: Vec<RelationType>,
+        resource_types: Vec<ResourceType>,
+    ) -> Self {
+        Self {
+            categories: Mutex::new(categories),
+            relation_types: Mutex::new(relation_types),
+            resource_types: Mutex::new(resource_types),
+        }
+    }
+}
+
+fn snapshot<T: Clone>(items: &Mutex<Vec<T>>) -> Vec<T> {
+    items
+        .lock()
+        .map(|guard| guard.clone())
+        .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+}
+
+#[async_trait]
+impl ReferenceDataRepository for InMemoryReferenceData {
+    async fn list_categories(&self) -> Result<Vec<Category>, RepositoryError> {
+        let mut items = snapshot(&self.categories);
+        items.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.slug.cmp(&b.slug)));
+        Ok(items)
+    }
+
+    async fn list_relation_types(&self) -> Result<Vec<RelationType>, RepositoryError> {
+        let mut items = snapshot(&self.relation_types);
+        items.sort_by_key(|item| item.position);
+        Ok(items)
+    }
+
+    async fn list_resource_types(&self) -> Result<Vec<ResourceType>, RepositoryError> {
+        let mut items = snapshot(&self.resource_types);
+        items.sort_by_key(|item| item.position);
+        Ok(items)
+    }
+}
+
+/// A store that is always down: every call answers [`RepositoryError::Unavailable`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UnavailableStore;
+
+fn unavailable() -> RepositoryError {
+    RepositoryError::Unavailable("the fake store is down".into())
+}
+
+#[async_trait]
+impl ReferenceDataRepository for UnavailableStore {
+    async fn list_categories(&self) -> Result<Vec<Category>, RepositoryError> {
+        Err(unavailable())
+    }
+
+    async fn list_relation_types(&self) -> Result<Vec<RelationType>, RepositoryError> {
+        Err(unavailable())
+    }
+
+    async fn list_resource_types(&self) -> Result<Vec<ResourceType>, RepositoryError> {
+        Err(unavailable())
+    }
+}
+
+/// A database whose availability the test switches on and off.
+#[derive(Debug)]
+pub struct SwitchableHealth {
+    up: AtomicBool,
+}
+
+impl SwitchableHealth {
+    /// Starts up (`true`) or down (`false`).
+    #[must_use]
+    pub fn new(up: bool) -> Self {
+        Self {
+            up: AtomicBool::new(up),
+        }
+    }
+
+    /// Brings the fake database up or down.
+    pub fn set_up(&self, up: bool) {
+        self.up.store(up, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl DatabaseHealth for SwitchableHealth {
+    async fn ping(&self) -> Result<(), RepositoryError> {
+        if self.up.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(unavailable())
+        }
+    }
+
+    fn pool_status(&self) -> PoolStatus {
+        PoolStatus {
+            open: 1,
+            idle: 1,
+            max: 4,
+        }
+    }
+}

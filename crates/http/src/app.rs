@@ -1,0 +1,152 @@
+//! Assembles the actix-web application: routes, app data, middleware, fallbacks.
+
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::web::{self, Bytes};
+use actix_web::App;
+use rr_application::services::{HealthService, ReferenceDataService};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::metrics::Metrics;
+use crate::middleware::{RequestTimeout, observe, problem_fallback, timeout};
+use crate::openapi::{ApiDoc, CommonResponses};
+use crate::problem::{json_error, path_error, query_error};
+use crate::routes::docs::OpenApiJson;
+use crate::routes::fallback::{RouteTable, not_routed};
+use crate::routes::version::VersionInfo;
+use crate::routes::{docs, health, metrics, reference_data, version};
+use crate::settings::HttpSettings;
+
+/// The use cases and shared state the routes need.
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// Reference data use cases.
+    pub reference_data: ReferenceDataService,
+    /// Probes.
+    pub health: HealthService,
+    /// Metrics registry, shared by every worker.
+    pub metrics: Metrics,
+    /// What is running.
+    pub version: VersionInfo,
+}
+
+/// Registers every documented route. Only `.service(...)` registrations reach
+/// the OpenAPI document.
+fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(
+        utoipa_actix_web::scope("/api/v1")
+            .service(reference_data::list_categories)
+            .service(reference_data::list_relation_types)
+            .service(reference_data::list_resource_types)
+            .service(version::version),
+    )
+    .service(
+        utoipa_actix_web::scope("/health")
+            .service(health::live)
+            .service(health::ready),
+    )
+    .service(metrics::metrics)
+    .service(docs::openapi_json);
+}
+
+/// The OpenAPI document of the routes, with the common responses added.
+#[must_use]
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts();
+    CommonResponses.modify(&mut api);
+    api
+}
+
+/// Security headers on every response, unless a route set its own.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .add((header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        ))
+        .add((header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains")))
+        .add(("Cross-Origin-Opener-Policy", HeaderValue::from_static("same-origin")))
+        .add(("Permissions-Policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()")))
+        .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+}
+
+/// What every worker shares and is computed once: the serialised OpenAPI
+/// document and the route table derived from it.
+#[derive(Debug, Clone)]
+pub struct Contract {
+    document: web::Data<OpenApiJson>,
+    table: web::Data<RouteTable>,
+}
+
+impl Contract {
+    /// Builds the document and the route table.
+    ///
+    /// # Errors
+    /// When the document cannot be serialised (a bug caught by the tests).
+    pub fn new() -> Result<Self, serde_json::Error> {
+        let api = openapi();
+        Ok(Self {
+            document: web::Data::new(OpenApiJson(Bytes::from(api.to_json()?))),
+            table: web::Data::new(RouteTable::from_openapi(&api)),
+        })
+    }
+}
+
+/// The complete application, one per worker. It borrows nothing from its
+/// arguments (`use<>`), so a server factory can build one per worker.
+pub fn build(
+    services: &Services,
+    settings: &HttpSettings,
+    contract: &Contract,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody + use<>>,
+        Error = actix_web::Error,
+        InitError = (),
+    > + use<>,
+> {
+    let limit = settings.body_limit_bytes;
+
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .app_data(web::Data::new(services.reference_data.clone()))
+        .app_data(web::Data::new(services.health.clone()))
+        .app_data(web::Data::new(services.metrics.clone()))
+        .app_data(web::Data::new(services.version.clone()))
+        .app_data(contract.document.clone())
+        .app_data(contract.table.clone())
+        .app_data(web::Data::new(RequestTimeout(Duration::from_millis(settings.request_timeout_ms))))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(limit)
+                .error_handler(move |err, _| json_error(err, limit).into()),
+        )
+        .app_data(web::PayloadConfig::new(limit))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| query_error(&err).into()))
+        .app_data(web::PathConfig::default().error_handler(|err, _| path_error(&err).into()))
+        .configure(routes)
+        .split_for_parts();
+
+    app.service(docs::scope())
+        .default_service(web::to(not_routed))
+        .wrap(from_fn(timeout))
+        .wrap(from_fn(problem_fallback))
+        .wrap(security_headers())
+        .wrap(from_fn(observe))
+}
+

@@ -1,0 +1,79 @@
+//! The OpenAPI 3.1 document: the contract with the front-end teams.
+//!
+//! Paths come from the handlers' `#[utoipa::path]` attributes, collected by
+//! `utoipa-actix-web` as routes are registered; [`CommonResponses`] then adds what
+//! every operation shares (the `X-Request-Id` header, the 500 and 503 problems).
+
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder, Type};
+use utoipa::{Modify, OpenApi};
+
+use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ressources Relationnelles API",
+        description = "API of Ressources Relationnelles, the platform of the Ministère des Solidarités et de la Santé \
+                       where citizens share resources that help them build and keep relationships.\n\n\
+                       Bodies are JSON in camelCase; timestamps are RFC 3339 in UTC; ids are UUIDs. \
+                       Every error is an RFC 9457 `application/problem+json` document with a stable `code`. \
+                       Every response carries an `X-Request-Id` header (the caller's, when it sent a sane one).",
+    ),
+    tags(
+        (name = "Reference data", description = "Categories, relation types and resource types."),
+        (name = "Operations", description = "Probes, metrics, version and this document."),
+    ),
+    components(schemas(ProblemDetails, FieldError))
+)]
+pub(crate) struct ApiDoc;
+
+/// Adds to every operation the responses and headers every operation has.
+#[derive(Debug)]
+pub(crate) struct CommonResponses;
+
+fn problem_response(description: &str) -> Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ProblemDetails"))).build(),
+        )
+        .build()
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, api: &mut Document) {
+        api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+        let request_id = HeaderBuilder::new()
+            .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(Type::String)))
+            .description(Some("Id of the request, to quote when reporting a problem."))
+            .build();
+        for item in api.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses
+                    .entry("500".into())
+                    .or_insert_with(|| RefOr::T(problem_response("Unexpected error (`internal_error`).")));
+                responses.entry("503".into()).or_insert_with(|| {
+                    RefOr::T(problem_response(
+                        "The database is unavailable (`service_unavailable`) or the request took too long \
+                         (`request_timeout`); retry after `Retry-After` seconds.",
+                    ))
+                });
+                for response in responses.values_mut() {
+                    if let RefOr::T(response) = response {
+                        response.headers.insert("X-Request-Id".into(), RefOr::T(request_id.clone()));
+                    }
+                }
+            }
+        }
+    }
+}

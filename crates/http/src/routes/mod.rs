@@ -1,0 +1,9 @@
+//! Route handlers, one module per area. A handler parses, calls one use case and
+//! maps the result; nothing else.
+
+pub mod docs;
+pub mod fallback;
+pub mod health;
+pub mod metrics;
+pub mod reference_data;
+pub mod version;

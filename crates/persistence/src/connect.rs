@@ -1,0 +1,162 @@
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rr_application::ports::{DatabaseHealth, ReferenceDataRepository};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, DatabaseConnection};
+use secrecy::ExposeSecret;
+
+use crate::{DatabaseSettings, PersistenceError, SeaOrmDatabaseHealth, SeaOrmReferenceDataRepository};
+
+/// The database engines the product runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// Embedded, single file: the default for development and small installations.
+    Sqlite,
+    /// MariaDB (MySQL protocol): production.
+    MariaDb,
+}
+
+impl Engine {
+    /// The engine a URL names.
+    ///
+    /// # Errors
+    /// [`PersistenceError::UnsupportedUrl`] for any scheme but `sqlite:` and `mysql:`/`mariadb:`.
+    pub fn of_url(url: &str) -> Result<Self, PersistenceError> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "mysql" | "mariadb" => Ok(Self::MariaDb),
+            _ => Err(PersistenceError::UnsupportedUrl(redact(url))),
+        }
+    }
+
+    /// Lower-case name, for logs and metrics.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::MariaDb => "mariadb",
+        }
+    }
+}
+
+/// Scheme and host of a URL, never its credentials, for error messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) => format!("{}://{}", parsed.scheme(), parsed.host_str().unwrap_or_default()),
+        Err(_) => "<unparsable URL>".to_owned(),
+    }
+}
+
+/// An open pool of connections to the product's database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pub(crate) conn: DatabaseConnection,
+    engine: Engine,
+    ping_timeout: Duration,
+}
+
+impl Database {
+    /// Opens the pool. A SQLite file and its directory are created when missing.
+    ///
+    /// # Errors
+    /// [`PersistenceError`] when the URL is unsupported, the directory cannot be
+    /// created or the database refuses the connection.
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Self, PersistenceError> {
+        let url = settings.url.expose_secret();
+        let engine = Engine::of_url(url)?;
+        // sqlx only knows the `mysql` scheme; `mariadb://` is accepted as a synonym.
+        let url = match url.strip_prefix("mariadb:") {
+            Some(rest) => format!("mysql:{rest}"),
+            None => url.to_owned(),
+        };
+        if engine == Engine::Sqlite {
+            create_sqlite_directory(&url)?;
+        }
+        let mut options = ConnectOptions::new(url);
+        options
+            .max_connections(settings.max_connections)
+            .min_connections(settings.min_connections)
+            .connect_timeout(Duration::from_millis(settings.connect_timeout_ms))
+            .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+            .test_before_acquire(true)
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+            });
+        let conn = sea_orm::Database::connect(options)
+            .await
+            .map_err(PersistenceError::Connect)?;
+        Ok(Self {
+            conn,
+            engine,
+            ping_timeout: Duration::from_millis(settings.ping_timeout_ms),
+        })
+    }
+
+    /// The engine behind this pool.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The reference data repository on this pool.
+    #[must_use]
+    pub fn reference_data(&self) -> Arc<dyn ReferenceDataRepository> {
+        Arc::new(SeaOrmReferenceDataRepository::new(self.conn.clone()))
+    }
+
+    /// The readiness probe on this pool.
+    #[must_use]
+    pub fn health(&self) -> Arc<dyn DatabaseHealth> {
+        Arc::new(SeaOrmDatabaseHealth::new(self.conn.clone(), self.ping_timeout))
+    }
+
+    /// Closes every connection of the pool.
+    ///
+    /// # Errors
+    /// [`PersistenceError::Connect`] if the driver fails to close.
+    pub async fn close(self) -> Result<(), PersistenceError> {
+        self.conn.close().await.map_err(PersistenceError::Connect)
+    }
+}
+
+fn create_sqlite_directory(url: &str) -> Result<(), PersistenceError> {
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|_| PersistenceError::UnsupportedUrl(redact(url)))?;
+    let Some(directory) = options.get_filename().parent() else {
+        return Ok(());
+    };
+    if directory.as_os_str().is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(directory).map_err(|source| PersistenceError::CreateDirectory {
+        path: directory.display().to_string(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_are_told_by_scheme() {
+        assert_eq!(Engine::of_url("sqlite://data/rr.sqlite").unwrap(), Engine::Sqlite);
+        assert_eq!(Engine::of_url("mysql://rr:pw@db:3306/rr").unwrap(), Engine::MariaDb);
+        assert_eq!(Engine::of_url("mariadb://rr:pw@db/rr").unwrap(), Engine::MariaDb);
+    }
+
+    #[test]
+    fn an_unsupported_url_is_refused_without_leaking_credentials() {
+        let err = Engine::of_url("postgres://admin:hunter2@db/rr").unwrap_err().to_string();
+        assert!(err.contains("postgres://db"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+}

@@ -1,0 +1,28 @@
+//! Persistence adapter: the application's repository ports on sea-orm, for
+//! SQLite (the embedded default) and MariaDB (production).
+//!
+//! Outer ring of the hexagon. It depends on `rr-application` (the ports it
+//! implements), `rr-domain` (the types they exchange) and `rr-migrations`; never
+//! on another adapter. ORM entities are private to this crate: rows are mapped to
+//! domain types in [`mapping`] and never leave.
+//!
+//! Entry points: [`DatabaseSettings`], [`Database::connect`], the repositories it
+//! hands out, and [`map_db_err`], the one place where database errors get a meaning.
+
+mod connect;
+mod entities;
+mod error;
+mod health;
+mod mapping;
+mod migrate;
+mod repositories;
+mod settings;
+#[cfg(feature = "test-util")]
+pub mod testing;
+
+pub use connect::{Database, Engine};
+pub use error::{PersistenceError, map_db_err};
+pub use health::SeaOrmDatabaseHealth;
+pub use migrate::MigrationState;
+pub use repositories::SeaOrmReferenceDataRepository;
+pub use settings::DatabaseSettings;

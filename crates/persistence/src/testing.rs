@@ -1,0 +1,139 @@
+//! Fresh, isolated databases for tests (feature `test-util`).
+//!
+//! Every test gets its own database — a temporary SQLite file, or a MariaDB
+//! database created for it on the server named by `RR_TEST_MARIADB_URL` and
+//! dropped afterwards — so tests run in parallel and never see each other's rows.
+
+use sea_orm::{ConnectionTrait, Database as SeaDatabase};
+use secrecy::SecretString;
+
+use crate::{DatabaseSettings, Engine};
+
+/// Environment variable naming the MariaDB server tests may create databases on,
+/// e.g. `mysql://rr:rr@127.0.0.1:3306/test`. Unset: MariaDB tests are skipped.
+pub const MARIADB_URL_VAR: &str = "RR_TEST_MARIADB_URL";
+
+/// Prefix of the databases tests create, so leftovers can be found and dropped.
+pub const TEST_DATABASE_PREFIX: &str = "rr_t_";
+
+/// A database that exists for one test.
+#[derive(Debug)]
+pub struct TestDatabase {
+    engine: Engine,
+    url: String,
+    _directory: Option<tempfile::TempDir>,
+    mariadb: Option<MariaDbCleanup>,
+}
+
+#[derive(Debug)]
+struct MariaDbCleanup {
+    admin_url: String,
+    name: String,
+}
+
+/// Settings suited to tests on `url`: a small pool and short timeouts.
+#[must_use]
+pub fn test_settings(url: &str) -> DatabaseSettings {
+    DatabaseSettings {
+        url: SecretString::from(url.to_owned()),
+        max_connections: 5,
+        min_connections: 0,
+        connect_timeout_ms: 2_000,
+        acquire_timeout_ms: 2_000,
+        ping_timeout_ms: 800,
+        migrate_on_start: true,
+    }
+}
+
+impl TestDatabase {
+    /// A new, empty SQLite file in a temporary directory removed on drop.
+    ///
+    /// # Panics
+    /// When the temporary directory cannot be created.
+    #[must_use]
+    pub fn sqlite() -> Self {
+        #[allow(clippy::expect_used)]
+        let directory = tempfile::tempdir().expect("a temporary directory for the test database");
+        let url = format!("sqlite://{}", directory.path().join("rr.sqlite").display());
+        Self {
+            engine: Engine::Sqlite,
+            url,
+            _directory: Some(directory),
+            mariadb: None,
+        }
+    }
+
+    /// A new, empty MariaDB database, or `None` when [`MARIADB_URL_VAR`] is unset.
+    ///
+    /// # Panics
+    /// When the variable is set but the server cannot be reached or refuses to
+    /// create the database: a configured MariaDB that is down fails the test, it
+    /// never skips it.
+    pub async fn mariadb() -> Option<Self> {
+        let admin_url = std::env::var(MARIADB_URL_VAR).ok()?;
+        let name = format!("{TEST_DATABASE_PREFIX}{}", uuid::Uuid::new_v4().simple());
+        let result = async {
+            let admin = SeaDatabase::connect(admin_url.as_str()).await?;
+            admin
+                .execute_unprepared(&format!(
+                    "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                ))
+                .await?;
+            admin.close().await
+        }
+        .await;
+        #[allow(clippy::panic)]
+        if let Err(err) = result {
+            panic!("{MARIADB_URL_VAR} is set but MariaDB refused a test database: {err}");
+        }
+        #[allow(clippy::expect_used)]
+        let mut url = url::Url::parse(&admin_url).expect("RR_TEST_MARIADB_URL is a URL");
+        url.set_path(&name);
+        Some(Self {
+            engine: Engine::MariaDb,
+            url: url.to_string(),
+            _directory: None,
+            mariadb: Some(MariaDbCleanup { admin_url, name }),
+        })
+    }
+
+    /// The database's engine.
+    #[must_use]
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The database's URL (test credentials only).
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// [`test_settings`] for this database.
+    #[must_use]
+    pub fn settings(&self) -> DatabaseSettings {
+        test_settings(&self.url)
+    }
+}
+
+impl Drop for TestDatabase {
+    /// Drops the MariaDB database, even when the test panicked. Runs on its own
+    /// thread and runtime because `drop` cannot be async.
+    fn drop(&mut self) {
+        let Some(MariaDbCleanup { admin_url, name }) = self.mariadb.take() else {
+            return;
+        };
+        let dropper = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let admin = SeaDatabase::connect(admin_url.as_str()).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS `{name}`"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        });
+        let _ = dropper.join();
+    }
+}

@@ -1,0 +1,237 @@
+//! Layered configuration: `config/default.toml`, then `config/<profile>.toml`,
+//! then `RR_…` environment variables (`__` separates levels:
+//! `RR_DATABASE__URL` sets `database.url`). Unknown keys are an error, wherever
+//! they come from.
+//!
+//! The shipped files are also compiled into the binary: a file missing from the
+//! configuration directory falls back to its shipped content.
+
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use rr_http::HttpSettings;
+use rr_persistence::{DatabaseSettings, Engine};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+/// Every setting of the server. Each adapter owns its section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// `[http]`: listening address, limits, timeouts.
+    pub http: HttpSettings,
+    /// `[database]`: URL, pool, migrations.
+    pub database: DatabaseSettings,
+    /// `[telemetry]`: log format and filter.
+    pub telemetry: TelemetrySettings,
+}
+
+/// `[telemetry]`: how logs are written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// `json` (one object per line, for log collectors) or `pretty` (for people).
+    pub format: LogFormat,
+    /// Which events to keep, in `tracing` filter syntax (`info`, `rr_http=debug,info`).
+    pub filter: String,
+}
+
+/// Shape of the log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Pretty,
+}
+
+/// The environment the server runs in, chosen by `RR_PROFILE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    /// A developer's machine: SQLite in `./data`, readable logs. The default.
+    Development,
+    /// Automated tests.
+    Test,
+    /// Production: JSON logs; refuses to start without an explicit MariaDB URL.
+    Production,
+}
+
+impl Profile {
+    /// The profile's name, also the name of its file.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Test => "test",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// Environment variables with the `RR_` prefix that are not settings.
+const NOT_SETTINGS: [&str; 3] = ["profile", "config_dir", "test_mariadb_url"];
+
+/// The configuration files shipped in `config/`, compiled in as fallbacks.
+pub const SHIPPED_FILES: [(&str, &str); 4] = [
+    ("default.toml", include_str!("../../../config/default.toml")),
+    ("development.toml", include_str!("../../../config/development.toml")),
+    ("test.toml", include_str!("../../../config/test.toml")),
+    ("production.toml", include_str!("../../../config/production.toml")),
+];
+
+/// Why the configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A file or variable is malformed, a key is unknown or a value has the wrong type.
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    /// A configuration file exists but cannot be read.
+    #[error("cannot read the configuration file {path}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The production profile needs a MariaDB URL given explicitly.
+    #[error(
+        "the production profile refuses to start without an explicit MariaDB URL: \
+         set RR_DATABASE__URL=mysql://user:password@host:port/database"
+    )]
+    ProductionNeedsDatabaseUrl,
+}
+
+/// The content of a configuration file: from `dir` when present there, else as shipped.
+fn file_content(dir: &Path, name: &str) -> Result<String, SettingsError> {
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(content) => Ok(content),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(SHIPPED_FILES
+            .iter()
+            .find(|(shipped, _)| *shipped == name)
+            .map(|(_, content)| (*content).to_owned())
+            .unwrap_or_default()),
+        Err(source) => Err(SettingsError::Read {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// Loads the settings of `profile` from `dir` and the environment.
+///
+/// # Errors
+/// [`SettingsError`] when a layer is malformed, holds an unknown key, or the
+/// production profile lacks its MariaDB URL.
+pub fn load(profile: Profile, dir: &Path) -> Result<Settings, SettingsError> {
+    let profile_file = format!("{}.toml", profile.name());
+    let settings: Settings = Figment::new()
+        .merge(Toml::string(&file_content(dir, "default.toml")?))
+        .merge(Toml::string(&file_content(dir, &profile_file)?))
+        .merge(
+            Env::prefixed("RR_")
+                .filter(|key| !NOT_SETTINGS.iter().any(|ignored| key.as_str().eq_ignore_ascii_case(ignored)))
+                .split("__"),
+        )
+        .extract()
+        .map_err(Box::new)?;
+    if profile == Profile::Production
+        && Engine::of_url(settings.database.url.expose_secret()).ok() != Some(Engine::MariaDb)
+    {
+        return Err(SettingsError::ProductionNeedsDatabaseUrl);
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use figment::Jail;
+
+    use super::*;
+
+    fn shipped_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")
+    }
+
+    #[test]
+    fn every_shipped_file_loads_on_its_own_profile() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            for profile in [Profile::Development, Profile::Test] {
+                let settings = load(profile, &shipped_dir()).map_err(|e| e.to_string())?;
+                assert!(settings.http.body_limit_bytes > 0);
+            }
+            jail.set_env("RR_DATABASE__URL", "mysql://rr:rr@db:3307/rr");
+            let production = load(Profile::Production, &shipped_dir()).map_err(|e| e.to_string())?;
+            assert_eq!(production.telemetry.format, LogFormat::Json);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_shipped_copies_match_the_files() {
+        for (name, content) in SHIPPED_FILES {
+            let on_disk = std::fs::read_to_string(shipped_dir().join(name)).unwrap();
+            assert_eq!(on_disk, content, "{name}");
+        }
+    }
+
+    #[test]
+    fn with_no_configuration_at_all_the_server_uses_sqlite_in_data_on_8080() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory")).map_err(|e| e.to_string())?;
+            assert_eq!(settings.database.url.expose_secret(), "sqlite://data/rr.sqlite");
+            assert_eq!((settings.http.host.as_str(), settings.http.port), ("127.0.0.1", 8080));
+            assert_eq!(settings.telemetry.format, LogFormat::Pretty);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_variables_override_files_with_double_underscore_nesting() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("RR_HTTP__PORT", "9999");
+            jail.set_env("RR_PROFILE", "test");
+            jail.set_env("RR_TEST_MARIADB_URL", "mysql://ignored");
+            let settings = load(Profile::Development, &shipped_dir()).map_err(|e| e.to_string())?;
+            assert_eq!(settings.http.port, 9999);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_in_a_file_or_the_environment() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.create_file("default.toml", "[http]\nprot = 1\n")?;
+            let err = load(Profile::Development, jail.directory()).unwrap_err().to_string();
+            assert!(err.contains("prot"), "{err}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("RR_DATABASE__PASSWORD", "x");
+            let err = load(Profile::Development, &shipped_dir()).unwrap_err().to_string();
+            assert!(err.contains("password"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_mariadb_url() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let err = load(Profile::Production, &shipped_dir()).unwrap_err();
+            assert!(matches!(err, SettingsError::ProductionNeedsDatabaseUrl));
+            jail.set_env("RR_DATABASE__URL", "sqlite://prod.sqlite");
+            let err = load(Profile::Production, &shipped_dir()).unwrap_err();
+            assert!(matches!(err, SettingsError::ProductionNeedsDatabaseUrl));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,102 @@
+//! Wiring: adapters into use cases, use cases into the HTTP application.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::HttpServer;
+use actix_web::dev::{Server, ServerHandle};
+use anyhow::Context;
+use rr_application::services::{HealthService, ReferenceDataService};
+use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
+use rr_persistence::Database;
+
+use crate::Settings;
+
+/// The running server: its port, and the future that serves until stopped.
+pub struct Application {
+    port: u16,
+    server: Server,
+    database: Database,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Connects to the database, applies migrations when configured to, and binds
+    /// the listening socket. Nothing is served until [`Self::run_until_stopped`].
+    ///
+    /// # Errors
+    /// When the database cannot be reached or migrated, or the address cannot be bound.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let database = Database::connect(&settings.database)
+            .await
+            .context("opening the database")?;
+        if settings.database.migrate_on_start {
+            database.migrate_up(None).await.context("applying migrations")?;
+        }
+        tracing::info!(engine = database.engine().name(), "database ready");
+
+        let services = Services {
+            reference_data: ReferenceDataService::new(database.reference_data()),
+            health: HealthService::new(database.health()),
+            metrics: Metrics::new().context("registering metrics")?,
+            version: VersionInfo {
+                name: "rr-server".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                api_version: "v1".into(),
+            },
+        };
+        let contract = Contract::new().context("serialising the OpenAPI document")?;
+        let listener = TcpListener::bind((settings.http.host.as_str(), settings.http.port))
+            .with_context(|| format!("binding {}:{}", settings.http.host, settings.http.port))?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        let server = serve(listener, services, contract, settings.http)?;
+        tracing::info!("listening on http://{address}");
+        Ok(Self {
+            port: address.port(),
+            server,
+            database,
+        })
+    }
+
+    /// The bound port (useful when the configuration asked for port 0).
+    #[must_use]
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// A handle to stop the server gracefully from elsewhere (tests).
+    #[must_use]
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM, SIGINT or [`ServerHandle::stop`]: in-flight requests
+    /// finish within the configured shutdown timeout, then the pool closes.
+    ///
+    /// # Errors
+    /// When the server fails while running.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.server.await.context("serving HTTP")?;
+        tracing::info!("server stopped; closing the database pool");
+        self.database.close().await.context("closing the database pool")
+    }
+}
+
+fn serve(listener: TcpListener, services: Services, contract: Contract, http: HttpSettings) -> anyhow::Result<Server> {
+    let settings = http.clone();
+    let mut server = HttpServer::new(move || rr_http::build(&services, &settings, &contract));
+    if http.workers > 0 {
+        server = server.workers(http.workers);
+    }
+    Ok(server
+        .shutdown_timeout(http.shutdown_timeout_secs)
+        .client_request_timeout(Duration::from_secs(10))
+        .listen(listener)
+        .context("listening")?
+        .run())
+}

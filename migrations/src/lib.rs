@@ -1,0 +1,25 @@
+//! Database migrations of Ressources Relationnelles, reference data included.
+//!
+//! Frozen history: each migration builds its schema with SeaQuery and its own
+//! `Iden` enums, never with the live entities of `rr-persistence`, so that
+//! changing today's code cannot rewrite yesterday's schema. Every migration has
+//! a `down`, tested on SQLite and MariaDB (`up → down → up`).
+//!
+//! Entry point: [`Migrator`].
+
+pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_reference_data;
+mod table;
+
+/// Every migration, in the order it is applied.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_reference_data::Migration)]
+    }
+}
