@@ -7,8 +7,8 @@
 //!
 //! Entry point: [`Migrator`].
 
-pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
 use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
 
 mod m20261129_000001_reference_data;
 mod table;

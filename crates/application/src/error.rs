@@ -66,8 +66,17 @@ mod tests {
 
     #[test]
     fn repository_errors_keep_their_meaning() {
-        assert_eq!(AppError::from(RepositoryError::Unavailable(cause())).code(), "service_unavailable");
-        assert_eq!(AppError::from(RepositoryError::Conflict(cause())).code(), "conflict");
-        assert_eq!(AppError::from(RepositoryError::Internal(cause())).code(), "internal_error");
+        assert_eq!(
+            AppError::from(RepositoryError::Unavailable(cause())).code(),
+            "service_unavailable"
+        );
+        assert_eq!(
+            AppError::from(RepositoryError::Conflict(cause())).code(),
+            "conflict"
+        );
+        assert_eq!(
+            AppError::from(RepositoryError::Internal(cause())).code(),
+            "internal_error"
+        );
     }
 }

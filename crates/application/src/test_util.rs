@@ -45,7 +45,11 @@ fn snapshot<T: Clone>(items: &Mutex<Vec<T>>) -> Vec<T> {
 impl ReferenceDataRepository for InMemoryReferenceData {
     async fn list_categories(&self) -> Result<Vec<Category>, RepositoryError> {
         let mut items = snapshot(&self.categories);
-        items.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.slug.cmp(&b.slug)));
+        items.sort_by(|a, b| {
+            a.position
+                .cmp(&b.position)
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
         Ok(items)
     }
 

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
+use actix_web::App;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::web::{self, Bytes};
-use actix_web::App;
 use rr_application::services::{HealthService, ReferenceDataService};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -70,16 +70,31 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Security headers on every response, unless a route set its own.
 fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
-        .add((header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .add((
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .add((header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .add((
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
         .add((
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
         ))
-        .add((header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains")))
-        .add(("Cross-Origin-Opener-Policy", HeaderValue::from_static("same-origin")))
-        .add(("Permissions-Policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()")))
+        .add((
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        ))
+        .add((
+            "Cross-Origin-Opener-Policy",
+            HeaderValue::from_static("same-origin"),
+        ))
+        .add((
+            "Permissions-Policy",
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
         .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
 }
 
@@ -130,7 +145,9 @@ pub fn build(
         .app_data(web::Data::new(services.version.clone()))
         .app_data(contract.document.clone())
         .app_data(contract.table.clone())
-        .app_data(web::Data::new(RequestTimeout(Duration::from_millis(settings.request_timeout_ms))))
+        .app_data(web::Data::new(RequestTimeout(Duration::from_millis(
+            settings.request_timeout_ms,
+        ))))
         .app_data(
             web::JsonConfig::default()
                 .limit(limit)
@@ -149,4 +166,3 @@ pub fn build(
         .wrap(security_headers())
         .wrap(from_fn(observe))
 }
-

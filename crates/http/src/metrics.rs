@@ -1,6 +1,8 @@
 //! Prometheus metrics of the HTTP adapter, in a registry of its own (no global state).
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 use rr_application::ports::PoolStatus;
 
 /// Request counters, latency histograms and database pool gauges.
@@ -24,7 +26,10 @@ impl Metrics {
         let registry = Registry::new_custom(Some("rr".into()), None)?;
         let labels = &["method", "route", "status"];
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests answered, by route pattern and status."),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by route pattern and status.",
+            ),
             labels,
         )?;
         let latency = HistogramVec::new(
@@ -32,11 +37,16 @@ impl Metrics {
                 "http_request_duration_seconds",
                 "Time to answer an HTTP request, by route pattern and status.",
             )
-            .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
             labels,
         )?;
         let pool = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Database pool connections, by state (open, idle, max)."),
+            Opts::new(
+                "db_pool_connections",
+                "Database pool connections, by state (open, idle, max).",
+            ),
             &["state"],
         )?;
         registry.register(Box::new(requests.clone()))?;
@@ -63,9 +73,15 @@ impl Metrics {
     /// # Errors
     /// When encoding fails (never for the metric types used here).
     pub fn render(&self, pool: PoolStatus) -> Result<String, prometheus::Error> {
-        self.pool.with_label_values(&["open"]).set(i64::from(pool.open));
-        self.pool.with_label_values(&["idle"]).set(i64::from(pool.idle));
-        self.pool.with_label_values(&["max"]).set(i64::from(pool.max));
+        self.pool
+            .with_label_values(&["open"])
+            .set(i64::from(pool.open));
+        self.pool
+            .with_label_values(&["idle"])
+            .set(i64::from(pool.idle));
+        self.pool
+            .with_label_values(&["max"])
+            .set(i64::from(pool.max));
         let mut buffer = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;
         String::from_utf8(buffer).map_err(|e| prometheus::Error::Msg(e.to_string()))
@@ -82,7 +98,13 @@ mod tests {
         metrics.observe("GET", "/api/v1/categories", 200, 0.003);
         metrics.observe("GET", "/api/v1/categories", 200, 0.004);
 
-        let text = metrics.render(PoolStatus { open: 3, idle: 2, max: 10 }).unwrap();
+        let text = metrics
+            .render(PoolStatus {
+                open: 3,
+                idle: 2,
+                max: 10,
+            })
+            .unwrap();
 
         assert!(text.contains(
             r#"rr_http_requests_total{method="GET",route="/api/v1/categories",status="200"} 2"#

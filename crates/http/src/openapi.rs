@@ -5,7 +5,9 @@
 //! every operation shares (the `X-Request-Id` header, the 500 and 503 problems).
 
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder, Type};
+use utoipa::openapi::{
+    ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder, Type,
+};
 use utoipa::{Modify, OpenApi};
 
 use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
@@ -37,7 +39,9 @@ fn problem_response(description: &str) -> Response {
         .description(description)
         .content(
             PROBLEM_JSON,
-            ContentBuilder::new().schema(Some(Ref::from_schema_name("ProblemDetails"))).build(),
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ProblemDetails")))
+                .build(),
         )
         .build()
 }
@@ -46,8 +50,12 @@ impl Modify for CommonResponses {
     fn modify(&self, api: &mut Document) {
         api.info.version = env!("CARGO_PKG_VERSION").to_owned();
         let request_id = HeaderBuilder::new()
-            .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(Type::String)))
-            .description(Some("Id of the request, to quote when reporting a problem."))
+            .schema(Some(
+                utoipa::openapi::ObjectBuilder::new().schema_type(Type::String),
+            ))
+            .description(Some(
+                "Id of the request, to quote when reporting a problem.",
+            ))
             .build();
         for item in api.paths.paths.values_mut() {
             let operations = [
@@ -59,9 +67,9 @@ impl Modify for CommonResponses {
             ];
             for operation in operations.into_iter().flatten() {
                 let responses = &mut operation.responses.responses;
-                responses
-                    .entry("500".into())
-                    .or_insert_with(|| RefOr::T(problem_response("Unexpected error (`internal_error`).")));
+                responses.entry("500".into()).or_insert_with(|| {
+                    RefOr::T(problem_response("Unexpected error (`internal_error`)."))
+                });
                 responses.entry("503".into()).or_insert_with(|| {
                     RefOr::T(problem_response(
                         "The database is unavailable (`service_unavailable`) or the request took too long \
@@ -70,7 +78,9 @@ impl Modify for CommonResponses {
                 });
                 for response in responses.values_mut() {
                     if let RefOr::T(response) = response {
-                        response.headers.insert("X-Request-Id".into(), RefOr::T(request_id.clone()));
+                        response
+                            .headers
+                            .insert("X-Request-Id".into(), RefOr::T(request_id.clone()));
                     }
                 }
             }

@@ -253,8 +253,17 @@ impl RequestProblem {
                 } else {
                     S::INTERNAL_SERVER_ERROR
                 };
-                let code = if status.is_server_error() { "internal_error" } else { "bad_request" };
-                ProblemDetails::new(status, code, status.canonical_reason().unwrap_or("Error"), None)
+                let code = if status.is_server_error() {
+                    "internal_error"
+                } else {
+                    "bad_request"
+                };
+                ProblemDetails::new(
+                    status,
+                    code,
+                    status.canonical_reason().unwrap_or("Error"),
+                    None,
+                )
             }
         }
     }
@@ -283,13 +292,17 @@ pub fn json_error(err: JsonPayloadError, limit: usize) -> RequestProblem {
             RequestProblem::PayloadTooLarge { limit }
         }
         JsonPayloadError::ContentType => RequestProblem::UnsupportedMediaType,
-        JsonPayloadError::Deserialize(err) if err.is_data() => RequestProblem::InvalidBody(vec![field_error(&err)]),
+        JsonPayloadError::Deserialize(err) if err.is_data() => {
+            RequestProblem::InvalidBody(vec![field_error(&err)])
+        }
         JsonPayloadError::Deserialize(err) => RequestProblem::MalformedJson(format!(
             "The body is not well-formed JSON (line {}, column {}).",
             err.line(),
             err.column()
         )),
-        JsonPayloadError::Payload(PayloadError::Overflow) => RequestProblem::PayloadTooLarge { limit },
+        JsonPayloadError::Payload(PayloadError::Overflow) => {
+            RequestProblem::PayloadTooLarge { limit }
+        }
         _ => RequestProblem::MalformedJson("The body could not be read.".into()),
     }
 }
@@ -300,12 +313,24 @@ fn field_error(err: &serde_json::Error) -> FieldError {
     let message = err.to_string();
     let quoted = message.split('`').nth(1).unwrap_or_default().to_owned();
     let (field, code, text) = if message.starts_with("unknown field") {
-        (quoted, "unknown_field", "This field is not accepted.".to_owned())
+        (
+            quoted,
+            "unknown_field",
+            "This field is not accepted.".to_owned(),
+        )
     } else if message.starts_with("missing field") {
-        (quoted, "missing_field", "This field is required.".to_owned())
+        (
+            quoted,
+            "missing_field",
+            "This field is required.".to_owned(),
+        )
     } else {
         let reason = message.split(" at line ").next().unwrap_or_default();
-        (String::new(), "invalid_value", format!("A value has the wrong type or format: {reason}."))
+        (
+            String::new(),
+            "invalid_value",
+            format!("A value has the wrong type or format: {reason}."),
+        )
     };
     FieldError {
         field,
@@ -338,10 +363,15 @@ mod tests {
 
     #[actix_web::test]
     async fn an_internal_error_hides_its_cause() {
-        let err = ApiError(AppError::Internal("SELECT * FROM secret_table failed".into()));
+        let err = ApiError(AppError::Internal(
+            "SELECT * FROM secret_table failed".into(),
+        ));
         let response = err.error_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(response.headers().get(header::CONTENT_TYPE).unwrap(), PROBLEM_JSON);
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE).unwrap(),
+            PROBLEM_JSON
+        );
         let json = body(response).await;
         assert_eq!(json["code"], "internal_error");
         assert!(!json.to_string().contains("secret_table"));
@@ -394,7 +424,10 @@ mod tests {
         let RequestProblem::InvalidBody(errors) = json_err("{}") else {
             panic!("expected an invalid body");
         };
-        assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("name", "missing_field"));
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("name", "missing_field")
+        );
     }
 
     #[test]
@@ -405,7 +438,10 @@ mod tests {
     #[test]
     fn an_oversized_body_is_413() {
         let problem = json_error(JsonPayloadError::Overflow { limit: 100 }, 100).problem();
-        assert_eq!((problem.status, problem.code.as_str()), (413, "payload_too_large"));
+        assert_eq!(
+            (problem.status, problem.code.as_str()),
+            (413, "payload_too_large")
+        );
     }
 
     #[test]

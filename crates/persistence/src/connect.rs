@@ -7,7 +7,9 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, DatabaseConnection};
 use secrecy::ExposeSecret;
 
-use crate::{DatabaseSettings, PersistenceError, SeaOrmDatabaseHealth, SeaOrmReferenceDataRepository};
+use crate::{
+    DatabaseSettings, PersistenceError, SeaOrmDatabaseHealth, SeaOrmReferenceDataRepository,
+};
 
 /// The database engines the product runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +26,10 @@ impl Engine {
     /// # Errors
     /// [`PersistenceError::UnsupportedUrl`] for any scheme but `sqlite:` and `mysql:`/`mariadb:`.
     pub fn of_url(url: &str) -> Result<Self, PersistenceError> {
-        let scheme = url.split_once(':').map(|(scheme, _)| scheme).unwrap_or_default();
+        let scheme = url
+            .split_once(':')
+            .map(|(scheme, _)| scheme)
+            .unwrap_or_default();
         match scheme {
             "sqlite" => Ok(Self::Sqlite),
             "mysql" | "mariadb" => Ok(Self::MariaDb),
@@ -45,7 +50,11 @@ impl Engine {
 /// Scheme and host of a URL, never its credentials, for error messages.
 fn redact(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(parsed) => format!("{}://{}", parsed.scheme(), parsed.host_str().unwrap_or_default()),
+        Ok(parsed) => format!(
+            "{}://{}",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default()
+        ),
         Err(_) => "<unparsable URL>".to_owned(),
     }
 }
@@ -115,7 +124,10 @@ impl Database {
     /// The readiness probe on this pool.
     #[must_use]
     pub fn health(&self) -> Arc<dyn DatabaseHealth> {
-        Arc::new(SeaOrmDatabaseHealth::new(self.conn.clone(), self.ping_timeout))
+        Arc::new(SeaOrmDatabaseHealth::new(
+            self.conn.clone(),
+            self.ping_timeout,
+        ))
     }
 
     /// Closes every connection of the pool.
@@ -128,8 +140,8 @@ impl Database {
 }
 
 fn create_sqlite_directory(url: &str) -> Result<(), PersistenceError> {
-    let options =
-        SqliteConnectOptions::from_str(url).map_err(|_| PersistenceError::UnsupportedUrl(redact(url)))?;
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|_| PersistenceError::UnsupportedUrl(redact(url)))?;
     let Some(directory) = options.get_filename().parent() else {
         return Ok(());
     };
@@ -148,14 +160,25 @@ mod tests {
 
     #[test]
     fn engines_are_told_by_scheme() {
-        assert_eq!(Engine::of_url("sqlite://data/rr.sqlite").unwrap(), Engine::Sqlite);
-        assert_eq!(Engine::of_url("mysql://rr:pw@db:3306/rr").unwrap(), Engine::MariaDb);
-        assert_eq!(Engine::of_url("mariadb://rr:pw@db/rr").unwrap(), Engine::MariaDb);
+        assert_eq!(
+            Engine::of_url("sqlite://data/rr.sqlite").unwrap(),
+            Engine::Sqlite
+        );
+        assert_eq!(
+            Engine::of_url("mysql://rr:pw@db:3306/rr").unwrap(),
+            Engine::MariaDb
+        );
+        assert_eq!(
+            Engine::of_url("mariadb://rr:pw@db/rr").unwrap(),
+            Engine::MariaDb
+        );
     }
 
     #[test]
     fn an_unsupported_url_is_refused_without_leaking_credentials() {
-        let err = Engine::of_url("postgres://admin:hunter2@db/rr").unwrap_err().to_string();
+        let err = Engine::of_url("postgres://admin:hunter2@db/rr")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("postgres://db"), "{err}");
         assert!(!err.contains("hunter2"), "{err}");
     }

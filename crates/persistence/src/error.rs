@@ -81,7 +81,9 @@ mod tests {
     #[test]
     fn a_connection_lost_mid_query_is_unavailable() {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
-        let err = map_db_err(DbErr::Query(RuntimeErr::SqlxError(Arc::new(sqlx::Error::Io(io)))));
+        let err = map_db_err(DbErr::Query(RuntimeErr::SqlxError(Arc::new(
+            sqlx::Error::Io(io),
+        ))));
         assert!(matches!(err, RepositoryError::Unavailable(_)));
     }
 

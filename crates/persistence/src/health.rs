@@ -31,7 +31,9 @@ impl DatabaseHealth for SeaOrmDatabaseHealth {
     async fn ping(&self) -> Result<(), RepositoryError> {
         match tokio::time::timeout(self.timeout, self.conn.ping()).await {
             Ok(result) => result.map_err(map_db_err),
-            Err(_) => Err(RepositoryError::Unavailable(Box::new(PingTimedOut(self.timeout)))),
+            Err(_) => Err(RepositoryError::Unavailable(Box::new(PingTimedOut(
+                self.timeout,
+            )))),
         }
     }
 
@@ -39,11 +41,19 @@ impl DatabaseHealth for SeaOrmDatabaseHealth {
         let (open, idle, max) = match self.conn.get_database_backend() {
             DatabaseBackend::Sqlite => {
                 let pool = self.conn.get_sqlite_connection_pool();
-                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
             }
             DatabaseBackend::MySql => {
                 let pool = self.conn.get_mysql_connection_pool();
-                (pool.size(), pool.num_idle(), pool.options().get_max_connections())
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
             }
             _ => (0, 0, 0),
         };

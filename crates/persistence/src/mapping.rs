@@ -58,8 +58,13 @@ impl TryFrom<relation_type::Model> for RelationType {
     type Error = RepositoryError;
 
     fn try_from(row: relation_type::Model) -> Result<Self, Self::Error> {
-        let (id, slug, label, position) =
-            reference_parts("relation_types", row.id, &row.slug, &row.label, row.position)?;
+        let (id, slug, label, position) = reference_parts(
+            "relation_types",
+            row.id,
+            &row.slug,
+            &row.label,
+            row.position,
+        )?;
         Ok(Self {
             id,
             slug,
@@ -73,8 +78,13 @@ impl TryFrom<resource_type::Model> for ResourceType {
     type Error = RepositoryError;
 
     fn try_from(row: resource_type::Model) -> Result<Self, Self::Error> {
-        let (id, slug, label, position) =
-            reference_parts("resource_types", row.id, &row.slug, &row.label, row.position)?;
+        let (id, slug, label, position) = reference_parts(
+            "resource_types",
+            row.id,
+            &row.slug,
+            &row.label,
+            row.position,
+        )?;
         Ok(Self {
             id,
             slug,
@@ -97,7 +107,10 @@ mod tests {
             position: 1,
             active: true,
         };
-        assert!(matches!(Category::try_from(row), Err(RepositoryError::Internal(_))));
+        assert!(matches!(
+            Category::try_from(row),
+            Err(RepositoryError::Internal(_))
+        ));
     }
 
     #[test]
@@ -108,6 +121,9 @@ mod tests {
             label: "Soi".into(),
             position: -1,
         };
-        assert!(matches!(RelationType::try_from(row), Err(RepositoryError::Internal(_))));
+        assert!(matches!(
+            RelationType::try_from(row),
+            Err(RepositoryError::Internal(_))
+        ));
     }
 }

@@ -17,7 +17,9 @@ impl Database {
     /// # Errors
     /// [`PersistenceError::Migrate`] when a migration fails; earlier ones stay applied.
     pub async fn migrate_up(&self, steps: Option<u32>) -> Result<(), PersistenceError> {
-        Migrator::up(&self.conn, steps).await.map_err(PersistenceError::Migrate)
+        Migrator::up(&self.conn, steps)
+            .await
+            .map_err(PersistenceError::Migrate)
     }
 
     /// Rolls back the last `steps` applied migrations (one when `None`).

@@ -124,7 +124,10 @@ impl Drop for TestDatabase {
             return;
         };
         let dropper = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
                 let admin = SeaDatabase::connect(admin_url.as_str()).await.ok()?;
                 admin

@@ -1,5 +1,7 @@
 //! Every migration goes up, down and up again on every engine.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
+
 mod support;
 
 use rr_persistence::Database;
@@ -11,12 +13,29 @@ async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
     assert!(total >= 1);
 
     db.migrate_up(None).await.unwrap();
-    assert!(db.migration_status().await.unwrap().iter().all(|m| m.applied));
+    assert!(
+        db.migration_status()
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.applied)
+    );
     let before = db.reference_data().list_categories().await.unwrap();
 
-    db.migrate_down(Some(u32::try_from(total).unwrap())).await.unwrap();
-    assert!(db.migration_status().await.unwrap().iter().all(|m| !m.applied));
-    assert!(db.reference_data().list_categories().await.is_err(), "tables are gone after down");
+    db.migrate_down(Some(u32::try_from(total).unwrap()))
+        .await
+        .unwrap();
+    assert!(
+        db.migration_status()
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| !m.applied)
+    );
+    assert!(
+        db.reference_data().list_categories().await.is_err(),
+        "tables are gone after down"
+    );
 
     db.migrate_up(None).await.unwrap();
     assert_eq!(db.reference_data().list_categories().await.unwrap(), before);
@@ -27,7 +46,14 @@ async fn migrating_twice_is_harmless(test_db: TestDatabase) {
 
     db.migrate_up(None).await.unwrap();
 
-    assert_eq!(db.reference_data().list_relation_types().await.unwrap().len(), 6);
+    assert_eq!(
+        db.reference_data()
+            .list_relation_types()
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
 }
 
 async fn one_step_down_undoes_only_the_last_migration(test_db: TestDatabase) {
@@ -36,7 +62,13 @@ async fn one_step_down_undoes_only_the_last_migration(test_db: TestDatabase) {
 
     db.migrate_down(None).await.unwrap();
 
-    let applied = db.migration_status().await.unwrap().iter().filter(|m| m.applied).count();
+    let applied = db
+        .migration_status()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.applied)
+        .count();
     assert_eq!(applied, total - 1);
 }
 

@@ -1,5 +1,7 @@
 //! Contract of `ReferenceDataRepository` on the real migrations, on every engine.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
+
 mod support;
 
 use rr_persistence::testing::TestDatabase;
@@ -24,7 +26,10 @@ const RELATION_TYPES: [(&str, &str); 6] = [
     ("soi", "Soi"),
     ("conjoints", "Conjoints"),
     ("famille", "Famille (enfants / parents / fratrie)"),
-    ("professionnelle", "Professionnelle (collègues, collaborateurs, managers)"),
+    (
+        "professionnelle",
+        "Professionnelle (collègues, collaborateurs, managers)",
+    ),
     ("amis-et-communautes", "Amis et communautés"),
     ("inconnus", "Inconnus"),
 ];
@@ -45,7 +50,10 @@ async fn lists_the_seeded_categories_in_order_with_their_french_labels(test_db: 
 
     let categories = repository.list_categories().await.unwrap();
 
-    let listed: Vec<_> = categories.iter().map(|c| (c.slug.as_str(), c.label.as_str())).collect();
+    let listed: Vec<_> = categories
+        .iter()
+        .map(|c| (c.slug.as_str(), c.label.as_str()))
+        .collect();
     assert_eq!(listed, CATEGORIES);
     assert!(categories.iter().all(|c| c.active));
     let positions: Vec<_> = categories.iter().map(|c| c.position).collect();
@@ -57,7 +65,10 @@ async fn lists_the_seeded_relation_types(test_db: TestDatabase) {
 
     let items = repository.list_relation_types().await.unwrap();
 
-    let listed: Vec<_> = items.iter().map(|c| (c.slug.as_str(), c.label.as_str())).collect();
+    let listed: Vec<_> = items
+        .iter()
+        .map(|c| (c.slug.as_str(), c.label.as_str()))
+        .collect();
     assert_eq!(listed, RELATION_TYPES);
 }
 
@@ -66,7 +77,10 @@ async fn lists_the_seeded_resource_types(test_db: TestDatabase) {
 
     let items = repository.list_resource_types().await.unwrap();
 
-    let listed: Vec<_> = items.iter().map(|c| (c.slug.as_str(), c.label.as_str())).collect();
+    let listed: Vec<_> = items
+        .iter()
+        .map(|c| (c.slug.as_str(), c.label.as_str()))
+        .collect();
     assert_eq!(listed, RESOURCE_TYPES);
 }
 
@@ -83,11 +97,16 @@ async fn ids_are_the_same_on_every_database(test_db: TestDatabase) {
 }
 
 async fn a_missing_schema_is_an_internal_error_not_a_panic(test_db: TestDatabase) {
-    let db = rr_persistence::Database::connect(&test_db.settings()).await.unwrap();
+    let db = rr_persistence::Database::connect(&test_db.settings())
+        .await
+        .unwrap();
 
     let err = db.reference_data().list_categories().await.unwrap_err();
 
-    assert!(matches!(err, rr_application::RepositoryError::Internal(_)), "{err:?}");
+    assert!(
+        matches!(err, rr_application::RepositoryError::Internal(_)),
+        "{err:?}"
+    );
 }
 
 on_every_engine!(

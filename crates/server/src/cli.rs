@@ -65,7 +65,9 @@ pub enum MigrateAction {
 /// Whatever the command fails with, with its context.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Some(Command::Openapi) = cli.command {
-        let json = rr_http::openapi().to_pretty_json().context("serialising the OpenAPI document")?;
+        let json = rr_http::openapi()
+            .to_pretty_json()
+            .context("serialising the OpenAPI document")?;
         let mut out = std::io::stdout().lock();
         writeln!(out, "{json}").context("writing to standard output")?;
         return Ok(());
@@ -74,14 +76,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(&settings.telemetry, std::io::stderr)?;
     tracing::info!(profile = cli.profile.name(), "configuration loaded");
     match cli.command {
-        None | Some(Command::Serve) => Application::build(settings).await?.run_until_stopped().await,
+        None | Some(Command::Serve) => {
+            Application::build(settings)
+                .await?
+                .run_until_stopped()
+                .await
+        }
         Some(Command::Migrate { action }) => migrate(&settings, action).await,
         Some(Command::Openapi) => Ok(()),
     }
 }
 
 async fn migrate(settings: &settings::Settings, action: MigrateAction) -> anyhow::Result<()> {
-    let database = Database::connect(&settings.database).await.context("opening the database")?;
+    let database = Database::connect(&settings.database)
+        .await
+        .context("opening the database")?;
     let mut out = std::io::stdout().lock();
     match action {
         MigrateAction::Up { steps } => {
@@ -94,7 +103,11 @@ async fn migrate(settings: &settings::Settings, action: MigrateAction) -> anyhow
         }
         MigrateAction::Status => {
             for migration in database.migration_status().await? {
-                let state = if migration.applied { "applied" } else { "pending" };
+                let state = if migration.applied {
+                    "applied"
+                } else {
+                    "pending"
+                };
                 writeln!(out, "{state:<8} {}", migration.name)?;
             }
         }

@@ -76,9 +76,15 @@ const NOT_SETTINGS: [&str; 3] = ["profile", "config_dir", "test_mariadb_url"];
 /// The configuration files shipped in `config/`, compiled in as fallbacks.
 pub const SHIPPED_FILES: [(&str, &str); 4] = [
     ("default.toml", include_str!("../../../config/default.toml")),
-    ("development.toml", include_str!("../../../config/development.toml")),
+    (
+        "development.toml",
+        include_str!("../../../config/development.toml"),
+    ),
     ("test.toml", include_str!("../../../config/test.toml")),
-    ("production.toml", include_str!("../../../config/production.toml")),
+    (
+        "production.toml",
+        include_str!("../../../config/production.toml"),
+    ),
 ];
 
 /// Why the configuration was refused.
@@ -133,7 +139,11 @@ pub fn load(profile: Profile, dir: &Path) -> Result<Settings, SettingsError> {
         .merge(Toml::string(&file_content(dir, &profile_file)?))
         .merge(
             Env::prefixed("RR_")
-                .filter(|key| !NOT_SETTINGS.iter().any(|ignored| key.as_str().eq_ignore_ascii_case(ignored)))
+                .filter(|key| {
+                    !NOT_SETTINGS
+                        .iter()
+                        .any(|ignored| key.as_str().eq_ignore_ascii_case(ignored))
+                })
                 .split("__"),
         )
         .extract()
@@ -147,6 +157,7 @@ pub fn load(profile: Profile, dir: &Path) -> Result<Settings, SettingsError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail closures return figment::Error
 mod tests {
     use figment::Jail;
 
@@ -165,7 +176,8 @@ mod tests {
                 assert!(settings.http.body_limit_bytes > 0);
             }
             jail.set_env("RR_DATABASE__URL", "mysql://rr:rr@db:3307/rr");
-            let production = load(Profile::Production, &shipped_dir()).map_err(|e| e.to_string())?;
+            let production =
+                load(Profile::Production, &shipped_dir()).map_err(|e| e.to_string())?;
             assert_eq!(production.telemetry.format, LogFormat::Json);
             Ok(())
         });
@@ -183,9 +195,16 @@ mod tests {
     fn with_no_configuration_at_all_the_server_uses_sqlite_in_data_on_8080() {
         Jail::expect_with(|jail| {
             jail.clear_env();
-            let settings = load(Profile::Development, Path::new("no-such-directory")).map_err(|e| e.to_string())?;
-            assert_eq!(settings.database.url.expose_secret(), "sqlite://data/rr.sqlite");
-            assert_eq!((settings.http.host.as_str(), settings.http.port), ("127.0.0.1", 8080));
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings.database.url.expose_secret(),
+                "sqlite://data/rr.sqlite"
+            );
+            assert_eq!(
+                (settings.http.host.as_str(), settings.http.port),
+                ("127.0.0.1", 8080)
+            );
             assert_eq!(settings.telemetry.format, LogFormat::Pretty);
             Ok(())
         });
@@ -209,14 +228,18 @@ mod tests {
         Jail::expect_with(|jail| {
             jail.clear_env();
             jail.create_file("default.toml", "[http]\nprot = 1\n")?;
-            let err = load(Profile::Development, jail.directory()).unwrap_err().to_string();
+            let err = load(Profile::Development, jail.directory())
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("prot"), "{err}");
             Ok(())
         });
         Jail::expect_with(|jail| {
             jail.clear_env();
             jail.set_env("RR_DATABASE__PASSWORD", "x");
-            let err = load(Profile::Development, &shipped_dir()).unwrap_err().to_string();
+            let err = load(Profile::Development, &shipped_dir())
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("password"), "{err}");
             Ok(())
         });

@@ -21,7 +21,9 @@ pub struct Application {
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
     }
 }
 
@@ -36,7 +38,10 @@ impl Application {
             .await
             .context("opening the database")?;
         if settings.database.migrate_on_start {
-            database.migrate_up(None).await.context("applying migrations")?;
+            database
+                .migrate_up(None)
+                .await
+                .context("applying migrations")?;
         }
         tracing::info!(engine = database.engine().name(), "database ready");
 
@@ -83,11 +88,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.server.await.context("serving HTTP")?;
         tracing::info!("server stopped; closing the database pool");
-        self.database.close().await.context("closing the database pool")
+        self.database
+            .close()
+            .await
+            .context("closing the database pool")
     }
 }
 
-fn serve(listener: TcpListener, services: Services, contract: Contract, http: HttpSettings) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    services: Services,
+    contract: Contract,
+    http: HttpSettings,
+) -> anyhow::Result<Server> {
     let settings = http.clone();
     let mut server = HttpServer::new(move || rr_http::build(&services, &settings, &contract));
     if http.workers > 0 {

@@ -47,7 +47,12 @@ mod tests {
     async fn ready_when_the_database_answers() {
         let mut database = MockDatabaseHealth::new();
         database.expect_ping().once().returning(|| Ok(()));
-        assert!(HealthService::new(Arc::new(database)).readiness().await.is_ok());
+        assert!(
+            HealthService::new(Arc::new(database))
+                .readiness()
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]
@@ -57,7 +62,10 @@ mod tests {
             .expect_ping()
             .once()
             .returning(|| Err(RepositoryError::Unavailable("refused".into())));
-        let err = HealthService::new(Arc::new(database)).readiness().await.unwrap_err();
+        let err = HealthService::new(Arc::new(database))
+            .readiness()
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), "service_unavailable");
     }
 }

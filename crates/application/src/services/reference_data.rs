@@ -13,7 +13,8 @@ pub struct ReferenceDataService {
 
 impl std::fmt::Debug for ReferenceDataService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReferenceDataService").finish_non_exhaustive()
+        f.debug_struct("ReferenceDataService")
+            .finish_non_exhaustive()
     }
 }
 
@@ -79,7 +80,10 @@ mod tests {
     async fn public_categories_hide_deactivated_ones() {
         let mut repository = MockReferenceDataRepository::new();
         repository.expect_list_categories().once().returning(|| {
-            Ok(vec![category("loisirs", 2, true), category("cultures", 1, false)])
+            Ok(vec![
+                category("loisirs", 2, true),
+                category("cultures", 1, false),
+            ])
         });
         let service = ReferenceDataService::new(Arc::new(repository));
 
@@ -92,18 +96,21 @@ mod tests {
     #[tokio::test]
     async fn relation_types_come_in_display_order() {
         let mut repository = MockReferenceDataRepository::new();
-        repository.expect_list_relation_types().once().returning(|| {
-            Ok(["amis", "soi"]
-                .iter()
-                .zip([2, 1])
-                .map(|(slug, position)| RelationType {
-                    id: id(),
-                    slug: Slug::parse(slug).unwrap(),
-                    label: Label::parse(slug).unwrap(),
-                    position,
-                })
-                .collect())
-        });
+        repository
+            .expect_list_relation_types()
+            .once()
+            .returning(|| {
+                Ok(["amis", "soi"]
+                    .iter()
+                    .zip([2, 1])
+                    .map(|(slug, position)| RelationType {
+                        id: id(),
+                        slug: Slug::parse(slug).unwrap(),
+                        label: Label::parse(slug).unwrap(),
+                        position,
+                    })
+                    .collect())
+            });
         let service = ReferenceDataService::new(Arc::new(repository));
 
         let listed = service.relation_types().await.unwrap();

@@ -49,7 +49,11 @@ mod tests {
 
     #[test]
     fn accepts_french_names() {
-        for raw in ["Santé psychique", "Famille (enfants / parents / fratrie)", "Vie affective"] {
+        for raw in [
+            "Santé psychique",
+            "Famille (enfants / parents / fratrie)",
+            "Vie affective",
+        ] {
             assert_eq!(Label::parse(raw).unwrap().as_str(), raw);
         }
     }
@@ -57,7 +61,15 @@ mod tests {
     #[test]
     fn refuses_blank_padded_long_or_control_labels() {
         let long = "é".repeat(Label::MAX_CHARS + 1);
-        for raw in ["", "   ", " Loisirs", "Loisirs ", "Loi\nsirs", "Loi\u{0}sirs", long.as_str()] {
+        for raw in [
+            "",
+            "   ",
+            " Loisirs",
+            "Loisirs ",
+            "Loi\nsirs",
+            "Loi\u{0}sirs",
+            long.as_str(),
+        ] {
             assert!(Label::parse(raw).is_err(), "{raw:?} should be refused");
         }
     }

@@ -78,7 +78,11 @@ pub struct ResourceType {
 #[must_use]
 pub fn public_categories(mut categories: Vec<Category>) -> Vec<Category> {
     categories.retain(|c| c.active);
-    categories.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.slug.cmp(&b.slug)));
+    categories.sort_by(|a, b| {
+        a.position
+            .cmp(&b.position)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     categories
 }
 

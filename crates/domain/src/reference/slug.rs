@@ -52,7 +52,13 @@ mod tests {
 
     #[test]
     fn accepts_the_reference_slugs() {
-        for raw in ["communication", "sante-psychique", "activite-jeu", "a", "x1"] {
+        for raw in [
+            "communication",
+            "sante-psychique",
+            "activite-jeu",
+            "a",
+            "x1",
+        ] {
             assert_eq!(Slug::parse(raw).unwrap().as_str(), raw);
         }
     }
@@ -60,7 +66,17 @@ mod tests {
     #[test]
     fn refuses_malformed_slugs() {
         let too_long = "a".repeat(Slug::MAX_LEN + 1);
-        for raw in ["", "-a", "a-", "a--b", "Santé", "a b", "A", "a_b", too_long.as_str()] {
+        for raw in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "Santé",
+            "a b",
+            "A",
+            "a_b",
+            too_long.as_str(),
+        ] {
             assert!(Slug::parse(raw).is_err(), "{raw:?} should be refused");
         }
     }

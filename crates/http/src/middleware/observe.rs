@@ -2,9 +2,9 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::error::InternalError;
 use actix_web::{Error, HttpMessage, web};
 use tracing::Instrument;
 
@@ -25,7 +25,9 @@ fn request_id(req: &ServiceRequest) -> String {
         .and_then(|value| value.to_str().ok())
         .filter(|id| {
             (1..=64).contains(&id.len())
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
         })
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), ToOwned::to_owned)
 }
@@ -44,7 +46,9 @@ pub async fn observe(
     let method = req.method().to_string();
     // Computed from the route table, not from routing, so it is known even when
     // an inner middleware fails. Never the raw path: it may carry personal data.
-    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| UNMATCHED_ROUTE.to_owned());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let span = tracing::info_span!("request", request_id = %id, method = %method);
 

@@ -1,9 +1,9 @@
 use actix_web::Error;
+use actix_web::ResponseError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::middleware::Next;
-use actix_web::ResponseError;
 
 use crate::problem::{PROBLEM_JSON, RequestProblem};
 
@@ -28,7 +28,9 @@ pub async fn problem_fallback(
     let mut replacement = RequestProblem::Other(status).error_response();
     for (name, value) in original.headers() {
         if name != CONTENT_TYPE && !replacement.headers().contains_key(name) {
-            replacement.headers_mut().insert(name.clone(), value.clone());
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
         }
     }
     Ok(ServiceResponse::new(request, replacement))

@@ -46,7 +46,10 @@ pub fn scope() -> actix_web::Scope<
         .try_it_out_enabled(true)
         .display_request_duration(true);
     web::scope("/docs")
-        .wrap(DefaultHeaders::new().add((header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_CSP))))
+        .wrap(DefaultHeaders::new().add((
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DOCS_CSP),
+        )))
         .service(web::resource("").get(|| async {
             HttpResponse::PermanentRedirect()
                 .insert_header((header::LOCATION, "/docs/"))

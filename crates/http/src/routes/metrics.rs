@@ -23,7 +23,10 @@ use crate::problem::ApiError;
     ))
 )]
 #[get("/metrics")]
-pub async fn metrics(metrics: web::Data<Metrics>, health: web::Data<HealthService>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(
+    metrics: web::Data<Metrics>,
+    health: web::Data<HealthService>,
+) -> Result<HttpResponse, ApiError> {
     let text = metrics
         .render(health.pool_status())
         .map_err(|e| ApiError(AppError::Internal(Box::new(e))))?;

@@ -69,7 +69,10 @@ impl From<ResourceType> for ReferenceItem {
 /// Reference data changes rarely: clients and proxies may keep it a minute.
 fn cached_list<T: Into<ReferenceItem>>(items: Vec<T>) -> HttpResponse {
     HttpResponse::Ok()
-        .insert_header(CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(60)]))
+        .insert_header(CacheControl(vec![
+            CacheDirective::Public,
+            CacheDirective::MaxAge(60),
+        ]))
         .json(ReferenceList {
             items: items.into_iter().map(Into::into).collect(),
         })
@@ -83,7 +86,9 @@ fn cached_list<T: Into<ReferenceItem>>(items: Vec<T>) -> HttpResponse {
     responses((status = 200, description = "The active categories.", body = ReferenceList))
 )]
 #[get("/categories")]
-pub async fn list_categories(service: web::Data<ReferenceDataService>) -> Result<HttpResponse, ApiError> {
+pub async fn list_categories(
+    service: web::Data<ReferenceDataService>,
+) -> Result<HttpResponse, ApiError> {
     Ok(cached_list(service.public_categories().await?))
 }
 
@@ -95,7 +100,9 @@ pub async fn list_categories(service: web::Data<ReferenceDataService>) -> Result
     responses((status = 200, description = "Every relation type.", body = ReferenceList))
 )]
 #[get("/relation-types")]
-pub async fn list_relation_types(service: web::Data<ReferenceDataService>) -> Result<HttpResponse, ApiError> {
+pub async fn list_relation_types(
+    service: web::Data<ReferenceDataService>,
+) -> Result<HttpResponse, ApiError> {
     Ok(cached_list(service.relation_types().await?))
 }
 
@@ -107,6 +114,8 @@ pub async fn list_relation_types(service: web::Data<ReferenceDataService>) -> Re
     responses((status = 200, description = "Every resource type.", body = ReferenceList))
 )]
 #[get("/resource-types")]
-pub async fn list_resource_types(service: web::Data<ReferenceDataService>) -> Result<HttpResponse, ApiError> {
+pub async fn list_resource_types(
+    service: web::Data<ReferenceDataService>,
+) -> Result<HttpResponse, ApiError> {
     Ok(cached_list(service.resource_types().await?))
 }

@@ -6,7 +6,9 @@ use rr_persistence::testing::TestDatabase;
 
 /// Connects to a fresh database and applies every migration.
 pub async fn migrated(test_db: &TestDatabase) -> Database {
-    let db = Database::connect(&test_db.settings()).await.expect("connect");
+    let db = Database::connect(&test_db.settings())
+        .await
+        .expect("connect");
     db.migrate_up(None).await.expect("migrate up");
     db
 }
