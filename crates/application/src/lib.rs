@@ -5,7 +5,7 @@
 //! services of [`services`]; no type of theirs appears here.
 //!
 //! Entry points: [`services::ReferenceDataService`], [`services::HealthService`],
-//! the port traits, and [`AppError`], whose [`AppError::code`] is part of the API
+//! the port traits (repositories, [`ports::PasswordHasher`], …), and [`AppError`], whose [`AppError::code`] is part of the API
 //! contract. With the `test-util` feature, [`test_util`] offers in-memory fakes.
 
 pub mod error;

@@ -5,9 +5,10 @@
 //! `uuid`. Every value is parsed (`Slug::parse`, `Label::parse`), never built raw,
 //! so that a value of a domain type is valid by construction.
 //!
-//! Entry points: [`reference`] (categories, relation types, resource types) and
-//! [`DomainError`].
+//! Entry points: [`reference`] (categories, relation types, resource types),
+//! [`credentials`] (passwords and their hashes) and [`DomainError`].
 
+pub mod credentials;
 pub mod error;
 pub mod reference;
 

@@ -5,8 +5,7 @@ use std::time::Duration;
 use actix_web::App;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::web::{self, Bytes};
 use rr_application::services::{HealthService, ReferenceDataService};
 use utoipa::{Modify, OpenApi};
@@ -65,37 +64,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     CommonResponses.modify(&mut api);
     api
-}
-
-/// Security headers on every response, unless a route set its own.
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .add((header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .add((
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
-        ))
-        .add((
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
-        ))
-        .add((
-            "Cross-Origin-Opener-Policy",
-            HeaderValue::from_static("same-origin"),
-        ))
-        .add((
-            "Permissions-Policy",
-            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-        ))
-        .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
 }
 
 /// What every worker shares and is computed once: the serialised OpenAPI
@@ -163,6 +131,5 @@ pub fn build(
         .default_service(web::to(not_routed))
         .wrap(from_fn(timeout))
         .wrap(from_fn(problem_fallback))
-        .wrap(security_headers())
         .wrap(from_fn(observe))
 }

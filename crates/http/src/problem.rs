@@ -54,7 +54,7 @@ pub struct ProblemDetails {
 pub struct FieldError {
     /// The field's name as sent (camelCase), or empty when the body as a whole is at fault.
     pub field: String,
-    /// Stable machine code, e.g. `unknown_field`, `missing_field`, `invalid_type`.
+    /// Stable machine code: `unknown_field`, `missing_field` or `invalid_value`.
     pub code: String,
     /// Explanation for people.
     pub message: String,
@@ -253,10 +253,14 @@ impl RequestProblem {
                 } else {
                     S::INTERNAL_SERVER_ERROR
                 };
-                let code = if status.is_server_error() {
-                    "internal_error"
-                } else {
-                    "bad_request"
+                let code = match status {
+                    S::NOT_FOUND => "not_found",
+                    S::METHOD_NOT_ALLOWED => "method_not_allowed",
+                    S::PAYLOAD_TOO_LARGE => "payload_too_large",
+                    S::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+                    S::REQUEST_TIMEOUT => "request_timeout",
+                    s if s.is_server_error() => "internal_error",
+                    _ => "bad_request",
                 };
                 ProblemDetails::new(
                     status,
@@ -441,6 +445,26 @@ mod tests {
         assert_eq!(
             (problem.status, problem.code.as_str()),
             (413, "payload_too_large")
+        );
+    }
+
+    #[test]
+    fn an_unmapped_error_keeps_a_meaningful_code() {
+        assert_eq!(
+            RequestProblem::Other(StatusCode::NOT_FOUND).problem().code,
+            "not_found"
+        );
+        assert_eq!(
+            RequestProblem::Other(StatusCode::IM_A_TEAPOT)
+                .problem()
+                .code,
+            "bad_request"
+        );
+        assert_eq!(
+            RequestProblem::Other(StatusCode::BAD_GATEWAY)
+                .problem()
+                .code,
+            "internal_error"
         );
     }
 

@@ -80,8 +80,9 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until SIGTERM, SIGINT or [`ServerHandle::stop`]: in-flight requests
-    /// finish within the configured shutdown timeout, then the pool closes.
+    /// Serves until a signal or [`ServerHandle::stop`]. On SIGTERM (and on a
+    /// graceful `stop`) in-flight requests finish within the configured shutdown
+    /// timeout; SIGINT and SIGQUIT stop at once. Then the pool closes.
     ///
     /// # Errors
     /// When the server fails while running.

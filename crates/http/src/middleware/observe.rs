@@ -3,11 +3,13 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::Method;
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use tracing::Instrument;
 
+use super::apply_security_headers;
 use crate::metrics::{Metrics, UNMATCHED_ROUTE};
 
 /// Header carrying the request id, in both directions.
@@ -32,9 +34,31 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::now_v7().to_string(), ToOwned::to_owned)
 }
 
+/// The method as a metrics label: the standard ones by name, anything else as
+/// `OTHER`, so a client cannot create series at will.
+fn method_label(method: &Method) -> String {
+    const KNOWN: [Method; 9] = [
+        Method::GET,
+        Method::HEAD,
+        Method::POST,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::OPTIONS,
+        Method::TRACE,
+        Method::CONNECT,
+    ];
+    if KNOWN.contains(method) {
+        method.as_str()
+    } else {
+        "OTHER"
+    }
+    .to_owned()
+}
+
 /// Gives every request an id (echoed in `X-Request-Id` and in every log line of
-/// its span), counts it in the metrics by route pattern, and logs one line when it
-/// ends. Logs hold the route pattern, never the raw path or query, which may carry
+/// its span), sets the security headers on its response, counts it in the
+/// metrics by route pattern, and logs one line when it ends. Logs hold the route pattern, never the raw path or query, which may carry
 /// personal data.
 pub async fn observe(
     req: ServiceRequest,
@@ -43,7 +67,7 @@ pub async fn observe(
     let started = Instant::now();
     let id = request_id(&req);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     // Computed from the route table, not from routing, so it is known even when
     // an inner middleware fails. Never the raw path: it may carry personal data.
     let route = req
@@ -70,20 +94,22 @@ pub async fn observe(
             tracing::info!(route = %route, status, latency_ms, "request answered");
         }
     });
-    let header = HeaderValue::from_str(&id).ok();
+    let finish = |headers: &mut HeaderMap| {
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            headers.insert(REQUEST_ID, value);
+        }
+        apply_security_headers(headers);
+    };
     match result {
         Ok(mut response) => {
-            if let Some(value) = header {
-                response.headers_mut().insert(REQUEST_ID, value);
-            }
+            finish(response.headers_mut());
             Ok(response.map_into_boxed_body())
         }
         Err(err) => {
-            // An error raised by an inner middleware: answer its response, with the id.
+            // An error raised by an inner middleware (a timeout): answer its
+            // response, with the same headers as any other.
             let mut response = err.error_response();
-            if let Some(value) = header {
-                response.headers_mut().insert(REQUEST_ID, value);
-            }
+            finish(response.headers_mut());
             Err(InternalError::from_response(err, response).into())
         }
     }
@@ -94,6 +120,12 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
+
+    #[test]
+    fn unusual_methods_share_one_label() {
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::from_bytes(b"FOO").unwrap()), "OTHER");
+    }
 
     #[test]
     fn a_sane_incoming_id_is_kept() {
