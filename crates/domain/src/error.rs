@@ -15,6 +15,23 @@ pub enum DomainError {
         /// Longest label accepted, in characters.
         max: usize,
     },
+    /// Not an email address.
+    #[error("not a valid email address")]
+    InvalidEmail,
+    /// A username breaks the handle rules.
+    #[error(
+        "a username is 3 to 30 characters of letters, digits, '_', '.' and '-', starting with a letter or digit"
+    )]
+    InvalidUsername,
+    /// A first or last name is blank, too long or holds control characters.
+    #[error("a name is 1 to 100 printable characters")]
+    InvalidName,
+    /// Not an ISO 3166-1 alpha-2 country code.
+    #[error("a country is an ISO 3166-1 alpha-2 code such as FR")]
+    InvalidCountry,
+    /// Not an international phone number.
+    #[error("a phone number is written +<country code><number>, 8 to 15 digits")]
+    InvalidPhone,
 }
 
 impl DomainError {
@@ -24,6 +41,11 @@ impl DomainError {
         match self {
             Self::InvalidSlug { .. } => "invalid_slug",
             Self::InvalidLabel { .. } => "invalid_label",
+            Self::InvalidEmail => "invalid_email",
+            Self::InvalidUsername => "invalid_username",
+            Self::InvalidName => "invalid_name",
+            Self::InvalidCountry => "invalid_country",
+            Self::InvalidPhone => "invalid_phone",
         }
     }
 }

@@ -2,17 +2,42 @@
 //!
 //! One trait per file, named for its role. Each method documents its contract.
 
+mod access_tokens;
+mod audit_log;
+mod clock;
 mod database_health;
+mod field_cipher;
+mod mailer;
+mod one_time_tokens;
 mod password_hasher;
+mod password_strength;
 mod reference_data_repository;
+mod secret_tokens;
+mod session_repository;
+mod totp;
+mod user_repository;
 
+pub use access_tokens::{AccessClaims, AccessTokens, PublicSigningKey, TokenError};
+pub use audit_log::{AuditEntry, AuditEvent, AuditLog, ChainVerification};
+pub use clock::{Clock, SystemClock};
 pub use database_health::{DatabaseHealth, PoolStatus};
+pub use field_cipher::{BlindIndex, CryptoError, FieldCipher, SealedProfile, fields, seal_profile};
+pub use mailer::{MailError, Mailer, OutgoingEmail};
+pub use one_time_tokens::{OneTimeToken, OneTimeTokenRepository, TokenPurpose};
 pub use password_hasher::{HashingError, PasswordHasher, Verification};
+pub use password_strength::{PasswordStrength, StrengthEstimate};
 pub use reference_data_repository::ReferenceDataRepository;
+pub use secret_tokens::{SecretToken, SecretTokens};
+pub use session_repository::{SessionRecord, SessionRepository};
+pub use totp::Totp;
+pub use user_repository::UserRepository;
 
 #[cfg(any(test, feature = "test-util"))]
-pub use database_health::MockDatabaseHealth;
-#[cfg(any(test, feature = "test-util"))]
-pub use password_hasher::MockPasswordHasher;
-#[cfg(any(test, feature = "test-util"))]
-pub use reference_data_repository::MockReferenceDataRepository;
+pub use {
+    access_tokens::MockAccessTokens, audit_log::MockAuditLog, clock::MockClock,
+    database_health::MockDatabaseHealth, field_cipher::MockBlindIndex, mailer::MockMailer,
+    one_time_tokens::MockOneTimeTokenRepository, password_hasher::MockPasswordHasher,
+    password_strength::MockPasswordStrength,
+    reference_data_repository::MockReferenceDataRepository, secret_tokens::MockSecretTokens,
+    session_repository::MockSessionRepository, totp::MockTotp, user_repository::MockUserRepository,
+};
