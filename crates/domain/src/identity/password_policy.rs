@@ -70,7 +70,8 @@ pub fn check_structure(password: &str) -> Result<(), PasswordRule> {
     if length > MAX_CHARS {
         return Err(PasswordRule::TooLong);
     }
-    let classes: [(&'static str, fn(char) -> bool); 4] = [
+    type Class = (&'static str, fn(char) -> bool);
+    let classes: [Class; 4] = [
         ("majuscule", char::is_uppercase),
         ("minuscule", char::is_lowercase),
         ("chiffre", |c| c.is_ascii_digit()),
