@@ -11,6 +11,7 @@ use sea_orm_migration::prelude::*;
 pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
 
 mod m20261129_000001_reference_data;
+mod m20261129_000002_identity;
 mod table;
 
 /// Every migration, in the order it is applied.
@@ -20,6 +21,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_reference_data::Migration)]
+        vec![
+            Box::new(m20261129_000001_reference_data::Migration),
+            Box::new(m20261129_000002_identity::Migration),
+        ]
     }
 }

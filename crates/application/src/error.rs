@@ -20,10 +20,57 @@ pub enum RepositoryError {
     Internal(#[source] Cause),
 }
 
+/// One faulty input of a command, for validation problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldViolation {
+    /// The input's name as the client sent it (camelCase).
+    pub field: &'static str,
+    /// Stable machine code (`invalid_email`, `password_too_short`, …).
+    pub code: &'static str,
+    /// Explanation for people.
+    pub message: String,
+}
+
+impl FieldViolation {
+    /// A violation of `field`.
+    #[must_use]
+    pub fn new(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
 /// Failure of a use case, with a stable machine [`code`](AppError::code).
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// A backing service (the database) is unavailable; the client may retry.
+    /// The command's inputs break the rules; one entry per faulty input.
+    #[error("invalid input")]
+    Invalid(Vec<FieldViolation>),
+    /// No valid identity: bad credentials, bad or revoked token. The code says which.
+    #[error("not authenticated: {0}")]
+    Unauthenticated(&'static str),
+    /// Authenticated, but not allowed. The code says why.
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// The object does not exist or the caller may not see it.
+    #[error("not found")]
+    NotFound,
+    /// A single-use link or challenge token is unknown, used or expired.
+    #[error("invalid or expired token")]
+    InvalidToken,
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many attempts")]
+    TooManyAttempts {
+        /// Seconds until a new attempt is accepted.
+        retry_after_secs: u64,
+    },
+    /// A named uniqueness or state rule (`username_taken`, …).
+    #[error("conflict: {0}")]
+    ConflictWith(&'static str),
+    /// A backing service (the database, the hasher) is unavailable; the client may retry.
     #[error("a backing service is unavailable")]
     Unavailable(#[source] Cause),
     /// The request conflicts with the current state.
@@ -39,10 +86,26 @@ impl AppError {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match self {
+            Self::Invalid(_) => "validation_failed",
+            Self::Unauthenticated(code) | Self::Forbidden(code) | Self::ConflictWith(code) => code,
+            Self::NotFound => "not_found",
+            Self::InvalidToken => "invalid_or_expired_token",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Unavailable(_) => "service_unavailable",
             Self::Conflict(_) => "conflict",
             Self::Internal(_) => "internal_error",
         }
+    }
+
+    /// A single validation failure.
+    #[must_use]
+    pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldViolation::new(field, code, message)])
+    }
+
+    /// An unexpected failure with this cause.
+    pub fn internal(cause: impl Into<Cause>) -> Self {
+        Self::Internal(cause.into())
     }
 }
 

@@ -14,4 +14,4 @@ pub mod services;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 
-pub use error::{AppError, RepositoryError};
+pub use error::{AppError, FieldViolation, RepositoryError};

@@ -93,8 +93,14 @@ pub struct ApiError(#[from] pub AppError);
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self.0 {
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::InvalidToken => StatusCode::BAD_REQUEST,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::ConflictWith(_) | AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -102,21 +108,74 @@ impl ApiError {
     /// The problem body, without logging.
     #[must_use]
     pub fn problem(&self) -> ProblemDetails {
-        let (title, detail) = match self.0 {
+        let (title, detail): (&str, String) = match &self.0 {
+            AppError::Invalid(_) => ("The request is invalid", "Some fields break the rules; see errors.".into()),
+            AppError::Unauthenticated("invalid_credentials") => (
+                "Invalid credentials",
+                "The email address or the password is wrong.".into(),
+            ),
+            AppError::Unauthenticated("invalid_second_factor") => (
+                "Invalid second factor",
+                "The code is wrong or expired. Sign in again.".into(),
+            ),
+            AppError::Unauthenticated(_) => (
+                "Authentication required",
+                "Send a valid access token in the Authorization header (Bearer).".into(),
+            ),
+            AppError::Forbidden("email_not_verified") => (
+                "Email address not verified",
+                "Confirm your email address with the link sent to you.".into(),
+            ),
+            AppError::Forbidden("account_suspended") => (
+                "Account suspended",
+                "This account is suspended. The reason was sent to its email address.".into(),
+            ),
+            AppError::Forbidden("two_factor_required") => (
+                "Two-factor authentication required",
+                "Staff accounts must enable two-factor authentication first.".into(),
+            ),
+            AppError::Forbidden(_) => ("Forbidden", "You may not do this.".into()),
+            AppError::NotFound => (
+                "Not found",
+                "Nothing exists at this address, or you may not see it.".into(),
+            ),
+            AppError::InvalidToken => (
+                "Invalid or expired link",
+                "This link or code is unknown, already used or expired. Ask for a new one.".into(),
+            ),
+            AppError::TooManyAttempts { retry_after_secs } => (
+                "Too many attempts",
+                format!("Wait {retry_after_secs} seconds before trying again."),
+            ),
+            AppError::ConflictWith("username_taken") => (
+                "Username taken",
+                "Another account uses this username. Choose another.".into(),
+            ),
+            AppError::ConflictWith(_) | AppError::Conflict(_) => (
+                "Conflict with the current state",
+                "The request conflicts with the current state of the resource.".into(),
+            ),
             AppError::Unavailable(_) => (
                 "Service temporarily unavailable",
-                "A service the platform depends on does not answer. Retry in a few seconds.",
-            ),
-            AppError::Conflict(_) => (
-                "Conflict with the current state",
-                "The request conflicts with the current state of the resource.",
+                "A service the platform depends on does not answer. Retry in a few seconds.".into(),
             ),
             AppError::Internal(_) => (
                 "Internal error",
-                "An unexpected error occurred. It has been logged with the request id.",
+                "An unexpected error occurred. It has been logged with the request id.".into(),
             ),
         };
-        ProblemDetails::new(self.status(), self.0.code(), title, Some(detail.to_owned()))
+        let mut problem = ProblemDetails::new(self.status(), self.0.code(), title, Some(detail));
+        if let AppError::Invalid(violations) = &self.0 {
+            problem.errors = violations
+                .iter()
+                .map(|v| FieldError {
+                    field: v.field.to_owned(),
+                    code: v.code.to_owned(),
+                    message: v.message.clone(),
+                })
+                .collect();
+        }
+        problem
     }
 }
 
@@ -129,7 +188,18 @@ impl ResponseError for ApiError {
         if self.status().is_server_error() {
             tracing::error!(code = self.0.code(), error = %error_chain(&self.0), "request failed");
         }
-        self.problem().into_response()
+        let mut response = self.problem().into_response();
+        if let AppError::TooManyAttempts { retry_after_secs } = self.0
+            && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        if matches!(self.0, AppError::Unauthenticated(_)) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 

@@ -1,7 +1,9 @@
 //! Use cases, one service per area.
 
 mod health;
+pub mod identity;
 mod reference_data;
 
 pub use health::HealthService;
+pub use identity::{IdentityPolicy, IdentityPorts, IdentityService};
 pub use reference_data::ReferenceDataService;

@@ -1,5 +1,11 @@
 //! sea-orm entities: one per table, private to this crate.
 
+pub(crate) mod audit_entry;
 pub(crate) mod category;
+pub(crate) mod one_time_token;
+pub(crate) mod recovery_code;
 pub(crate) mod relation_type;
 pub(crate) mod resource_type;
+pub(crate) mod session;
+pub(crate) mod spent_refresh_token;
+pub(crate) mod user;

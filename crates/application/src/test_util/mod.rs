@@ -128,3 +128,10 @@ impl DatabaseHealth for SwitchableHealth {
         }
     }
 }
+
+mod identity;
+
+pub use identity::{
+    FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens, FakeSecretTokens,
+    FakeSessions, FakeStrength, FakeTotp, FakeUsers, Outbox, SettableClock, IdentityFixture, identity_fixture,
+};

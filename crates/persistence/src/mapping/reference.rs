@@ -1,26 +1,10 @@
-//! Rows to domain types. A stored value the domain refuses is corrupt data:
-//! it surfaces as [`RepositoryError::Internal`], never as a half-valid value.
+//! Reference rows (categories, relation types, resource types) to domain types.
 
 use rr_application::RepositoryError;
 use rr_domain::reference::{Category, Label, ReferenceId, RelationType, ResourceType, Slug};
 
+use super::corrupt;
 use crate::entities::{category, relation_type, resource_type};
-
-#[derive(Debug, thiserror::Error)]
-#[error("stored {table} row {id} is invalid: {reason}")]
-struct CorruptRow {
-    table: &'static str,
-    id: uuid::Uuid,
-    reason: String,
-}
-
-fn corrupt(table: &'static str, id: uuid::Uuid, reason: impl ToString) -> RepositoryError {
-    RepositoryError::Internal(Box::new(CorruptRow {
-        table,
-        id,
-        reason: reason.to_string(),
-    }))
-}
 
 /// The parts every reference row shares, parsed.
 fn reference_parts(

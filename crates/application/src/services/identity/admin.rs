@@ -1,0 +1,220 @@
+//! Staff administration of accounts: roles, suspensions, staff creation, and
+//! the first super-administrator from the command line.
+
+use rr_domain::credentials::Password;
+use rr_domain::identity::{AccountStatus, AuthenticatedActor, Role, UserId, UserRecord};
+use time::OffsetDateTime;
+
+use super::{IdentityService, StaffAccount, crypto_error, hashing_error, mail};
+use crate::AppError;
+use crate::ports::{AuditEvent, seal_profile};
+
+/// Longest suspension reason, in characters.
+pub const REASON_MAX_CHARS: usize = 500;
+
+impl IdentityService {
+    /// Gives an account another role. Super-administrators only, never on themselves.
+    /// The account's tokens stop working within the session check interval.
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`] for anyone else; [`AppError::NotFound`].
+    pub async fn change_role(&self, actor: &AuthenticatedActor, target: UserId, role: Role) -> Result<(), AppError> {
+        if !actor.may_change_role_of(target) {
+            return Err(forbidden(actor));
+        }
+        let mut user = self.ports.users.find(target).await?.ok_or(AppError::NotFound)?;
+        let previous = user.role;
+        if previous == role {
+            return Ok(());
+        }
+        user.role = role;
+        user.updated_at = self.ports.clock.now();
+        self.ports.users.update(&user).await?;
+        self.audit(AuditEvent {
+            action: "role_changed",
+            actor: Some(actor.user_id),
+            subject: Some(target),
+            detail: format!("from={previous} to={role}"),
+        })
+        .await
+    }
+
+    /// Suspends an account with a reason and an optional end; its sessions are revoked.
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`] unless allowed by the hierarchy; [`AppError::Invalid`]
+    /// for a blank or overlong reason or an end in the past.
+    pub async fn suspend(
+        &self,
+        actor: &AuthenticatedActor,
+        target: UserId,
+        reason: &str,
+        until: Option<OffsetDateTime>,
+    ) -> Result<(), AppError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
+            return Err(AppError::invalid("reason", "invalid_reason", "Donnez un motif de 1 à 500 caractères."));
+        }
+        let now = self.ports.clock.now();
+        if until.is_some_and(|end| end <= now) {
+            return Err(AppError::invalid("until", "end_in_the_past", "La fin de la suspension doit être future."));
+        }
+        let mut user = self.staff_target(actor, target).await?;
+        user.status = AccountStatus::Suspended {
+            reason: reason.to_owned(),
+            until,
+        };
+        user.updated_at = now;
+        self.ports.users.update(&user).await?;
+        let revoked = self.ports.sessions.revoke_all(target, None, now).await?;
+        self.audit(AuditEvent {
+            action: "account_suspended",
+            actor: Some(actor.user_id),
+            subject: Some(target),
+            detail: format!("sessions_revoked={revoked} reason={reason}"),
+        })
+        .await?;
+        let profile = self.open_profile(&user)?;
+        self.send(mail::security_alert(profile.email, &format!("Votre compte est suspendu. Motif : {reason}")))
+            .await;
+        Ok(())
+    }
+
+    /// Lifts a suspension.
+    ///
+    /// # Errors
+    /// As [`IdentityService::suspend`].
+    pub async fn reactivate(&self, actor: &AuthenticatedActor, target: UserId) -> Result<(), AppError> {
+        let mut user = self.staff_target(actor, target).await?;
+        user.status = AccountStatus::Active;
+        user.updated_at = self.ports.clock.now();
+        self.ports.users.update(&user).await?;
+        self.audit(AuditEvent {
+            action: "account_reactivated",
+            actor: Some(actor.user_id),
+            subject: Some(target),
+            detail: String::new(),
+        })
+        .await
+    }
+
+    async fn staff_target(&self, actor: &AuthenticatedActor, target: UserId) -> Result<UserRecord, AppError> {
+        if !actor.may_act_as(Role::Administrator) {
+            return Err(forbidden(actor));
+        }
+        let user = self.ports.users.find(target).await?.ok_or(AppError::NotFound)?;
+        if !actor.may_suspend(target, user.role) {
+            return Err(AppError::Forbidden("forbidden"));
+        }
+        Ok(user)
+    }
+
+    /// Creates a staff (or citizen) account for someone; they receive a link to
+    /// choose their password. Super-administrators only.
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`]; [`AppError::ConflictWith`] `username_taken` or `email_taken`.
+    pub async fn create_account(&self, actor: &AuthenticatedActor, account: StaffAccount) -> Result<UserId, AppError> {
+        if !actor.may_act_as(Role::SuperAdministrator) {
+            return Err(forbidden(actor));
+        }
+        // Nobody knows this password: the person sets theirs through the link.
+        let unusable = Password::new(self.ports.secrets.generate().value);
+        let email = account.email.clone();
+        let role = account.role;
+        let id = self.insert_account(account, &unusable, false).await?;
+        let link = self.issue_reset_link(id, self.policy.invitation_ttl).await?;
+        self.send(mail::invitation(email, &link, role.as_str())).await;
+        self.audit(AuditEvent {
+            action: "account_created_by_staff",
+            actor: Some(actor.user_id),
+            subject: Some(id),
+            detail: format!("role={role}"),
+        })
+        .await?;
+        Ok(id)
+    }
+
+    /// Creates an account from the command line (the first super-administrator),
+    /// with a password typed by the operator and the email taken as verified.
+    ///
+    /// # Errors
+    /// [`AppError::Invalid`] for a refused password; conflicts as for registration.
+    pub async fn bootstrap_account(&self, account: StaffAccount, password: &Password) -> Result<UserId, AppError> {
+        let hints = [
+            account.email.as_str().to_owned(),
+            account.username.as_str().to_owned(),
+            account.first_name.as_str().to_owned(),
+            account.last_name.as_str().to_owned(),
+        ];
+        self.check_password_policy(password, &hints).map_err(|v| AppError::Invalid(vec![v]))?;
+        let role = account.role;
+        let id = self.insert_account(account, password, true).await?;
+        self.audit(AuditEvent {
+            action: "account_created_from_cli",
+            actor: None,
+            subject: Some(id),
+            detail: format!("role={role}"),
+        })
+        .await?;
+        Ok(id)
+    }
+
+    async fn insert_account(&self, account: StaffAccount, password: &Password, verified: bool) -> Result<UserId, AppError> {
+        let index = self.ports.blind_index.email_index(account.email.as_str());
+        if self.ports.users.find_by_email_index(&index).await?.is_some() {
+            return Err(AppError::ConflictWith("email_taken"));
+        }
+        if self.ports.users.find_by_username(&account.username).await?.is_some() {
+            return Err(AppError::ConflictWith("username_taken"));
+        }
+        let now = self.ports.clock.now();
+        let id = UserId::generate();
+        let data_key = self.ports.cipher.new_data_key().map_err(crypto_error)?;
+        let profile = rr_domain::identity::Profile {
+            email: account.email,
+            first_name: account.first_name,
+            last_name: account.last_name,
+            country: account.country,
+            phone: None,
+        };
+        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile).map_err(crypto_error)?;
+        let record = UserRecord {
+            id,
+            username: account.username,
+            email_index: index,
+            data_key,
+            email: sealed.email,
+            first_name: sealed.first_name,
+            last_name: sealed.last_name,
+            country: sealed.country,
+            phone: None,
+            password_hash: self.ports.hasher.hash(password).await.map_err(hashing_error)?,
+            role: account.role,
+            status: AccountStatus::Active,
+            email_verified_at: verified.then_some(now),
+            totp_secret: None,
+            totp_enabled: false,
+            totp_last_step: None,
+            failed_logins: 0,
+            locked_until: None,
+            policy_version: self.policy.privacy_policy_version.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        match self.ports.users.insert(&record).await {
+            Ok(()) => Ok(id),
+            Err(crate::RepositoryError::Conflict(_)) => Err(AppError::ConflictWith("email_taken")),
+            Err(err) => Err(err.into()),
+        }
+    }
+}
+
+/// Staff without two-factor authentication are told what is missing.
+fn forbidden(actor: &AuthenticatedActor) -> AppError {
+    if actor.role.is_staff() && !actor.two_factor {
+        AppError::Forbidden("two_factor_required")
+    } else {
+        AppError::Forbidden("forbidden")
+    }
+}

@@ -1,0 +1,126 @@
+//! From an access token to an [`Actor`], with revocation taking effect within
+//! the session check interval.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rr_domain::identity::{AuthenticatedActor, Role, SessionId, UserId};
+use time::OffsetDateTime;
+
+use super::{IdentityService, std_duration};
+use crate::AppError;
+
+/// What the database said about a session, and when.
+#[derive(Debug, Clone, Copy)]
+struct Check {
+    at: OffsetDateTime,
+    user_id: UserId,
+    role: Role,
+    two_factor: bool,
+    allowed: bool,
+}
+
+/// Remembers recent session checks so that most requests do not touch the
+/// database, and forgets them after the policy's interval.
+#[derive(Debug, Default)]
+pub(crate) struct SessionGate {
+    checks: Mutex<HashMap<SessionId, Check>>,
+}
+
+impl SessionGate {
+    fn fresh(&self, id: SessionId, now: OffsetDateTime, ttl: time::Duration) -> Option<Check> {
+        let checks = self.checks.lock().ok()?;
+        checks.get(&id).filter(|check| now - check.at < ttl).copied()
+    }
+
+    fn remember(&self, id: SessionId, check: Check, ttl: time::Duration) {
+        if let Ok(mut checks) = self.checks.lock() {
+            if checks.len() > 200_000 {
+                let now = check.at;
+                checks.retain(|_, c| now - c.at < ttl);
+            }
+            checks.insert(id, check);
+        }
+    }
+
+    /// Drops what is known of a session, so the next request asks the database.
+    pub(crate) fn forget(&self, id: SessionId) {
+        if let Ok(mut checks) = self.checks.lock() {
+            checks.remove(&id);
+        }
+    }
+}
+
+impl IdentityService {
+    /// The actor an access token stands for.
+    ///
+    /// The token must verify; then its session must be live, its account
+    /// active, and its role still the account's role. Those facts are checked
+    /// in the database at most once per `session_check_ttl` per session, which
+    /// bounds how late a logout, revocation, suspension or role change takes effect.
+    ///
+    /// # Errors
+    /// [`AppError::Unauthenticated`] (`invalid_token` or `session_revoked`).
+    pub async fn authenticate(&self, access_token: &str) -> Result<AuthenticatedActor, AppError> {
+        let claims = self
+            .ports
+            .tokens
+            .verify(access_token)
+            .map_err(|_| AppError::Unauthenticated("invalid_token"))?;
+        let now = self.ports.clock.now();
+        let ttl = std_duration(self.policy.session_check_ttl);
+        let check = match self.gate.fresh(claims.session_id, now, ttl) {
+            Some(check) => check,
+            None => {
+                let check = self.check_session(claims.session_id, now).await?;
+                self.gate.remember(claims.session_id, check, ttl);
+                check
+            }
+        };
+        if !check.allowed || check.user_id != claims.user_id || check.role != claims.role {
+            return Err(AppError::Unauthenticated("session_revoked"));
+        }
+        Ok(AuthenticatedActor {
+            user_id: check.user_id,
+            session_id: claims.session_id,
+            role: check.role,
+            two_factor: check.two_factor,
+        })
+    }
+
+    async fn check_session(&self, id: SessionId, now: OffsetDateTime) -> Result<Check, AppError> {
+        let session = self.ports.sessions.find(id).await?;
+        let Some(session) = session else {
+            return Ok(Check {
+                at: now,
+                user_id: UserId::from_uuid(rr_domain::Uuid::nil()),
+                role: Role::Citizen,
+                two_factor: false,
+                allowed: false,
+            });
+        };
+        let user = self.ports.users.find(session.user_id).await?;
+        Ok(match user {
+            Some(user) => Check {
+                at: now,
+                user_id: user.id,
+                role: user.role,
+                two_factor: user.totp_enabled,
+                allowed: session.revoked_at.is_none() && user.status.is_active_at(now),
+            },
+            None => Check {
+                at: now,
+                user_id: session.user_id,
+                role: Role::Citizen,
+                two_factor: false,
+                allowed: false,
+            },
+        })
+    }
+
+    /// Forgets cached checks of a session this node changed, so it is not
+    /// trusted until the interval ends on this node at least.
+    pub(crate) fn forget_session(&self, id: SessionId) {
+        self.gate.forget(id);
+    }
+}

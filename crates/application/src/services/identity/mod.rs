@@ -1,0 +1,210 @@
+//! Accounts, authentication, sessions and roles (DESIGN.md §1, §4).
+//!
+//! One use case per file; they share [`IdentityService`], which holds the ports
+//! and the [`IdentityPolicy`].
+
+mod admin;
+mod authenticate;
+mod commands;
+mod keys;
+mod login;
+mod mail;
+mod password;
+mod profile;
+mod register;
+mod sessions;
+mod throttle;
+mod two_factor;
+
+pub use commands::{
+    AccountView, LoginOutcome, NewAccount, ProfileChanges, SessionView, StaffAccount, TokenPair, TotpEnrolment,
+};
+pub use throttle::ThrottlePolicy;
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use rr_domain::credentials::PasswordHash;
+use rr_domain::identity::{Profile, UserRecord};
+
+use crate::AppError;
+use crate::ports::{
+    AccessTokens, AuditEvent, AuditLog, BlindIndex, Clock, CryptoError, FieldCipher, HashingError, Mailer,
+    OneTimeTokenRepository, PasswordHasher, PasswordStrength, SecretTokens, SessionRepository, Totp, UserRepository,
+};
+use authenticate::SessionGate;
+use throttle::Throttle;
+
+/// Durations and thresholds of the identity use cases.
+#[derive(Debug, Clone)]
+pub struct IdentityPolicy {
+    /// Version of the privacy policy a new account must accept.
+    pub privacy_policy_version: String,
+    /// Life of a refresh token (and so of an idle session).
+    pub refresh_token_ttl: Duration,
+    /// Life of an email verification link.
+    pub verification_ttl: Duration,
+    /// Life of a password reset link.
+    pub reset_ttl: Duration,
+    /// Life of a staff invitation (a reset link sent to a new staff account).
+    pub invitation_ttl: Duration,
+    /// Time allowed between the password and the second factor.
+    pub second_factor_ttl: Duration,
+    /// How long a session check is trusted before the database is asked again:
+    /// the bound on how late a revocation, suspension or role change takes effect.
+    pub session_check_ttl: Duration,
+    /// Progressive delay and temporary lock on failed logins.
+    pub throttle: ThrottlePolicy,
+    /// Base address of the web client, for links in emails.
+    pub frontend_url: String,
+}
+
+impl Default for IdentityPolicy {
+    fn default() -> Self {
+        Self {
+            privacy_policy_version: "2026-11".into(),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            verification_ttl: Duration::from_secs(24 * 3600),
+            reset_ttl: Duration::from_secs(3600),
+            invitation_ttl: Duration::from_secs(72 * 3600),
+            second_factor_ttl: Duration::from_secs(300),
+            session_check_ttl: Duration::from_secs(30),
+            throttle: ThrottlePolicy::default(),
+            frontend_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// The ports the identity use cases need.
+#[derive(Clone)]
+#[allow(missing_debug_implementations)] // trait objects; nothing useful to print
+pub struct IdentityPorts {
+    /// Accounts.
+    pub users: Arc<dyn UserRepository>,
+    /// Sessions and refresh tokens.
+    pub sessions: Arc<dyn SessionRepository>,
+    /// Link and challenge tokens.
+    pub one_time_tokens: Arc<dyn OneTimeTokenRepository>,
+    /// Security audit log.
+    pub audit: Arc<dyn AuditLog>,
+    /// Outgoing mail.
+    pub mailer: Arc<dyn Mailer>,
+    /// Password hashing.
+    pub hasher: Arc<dyn PasswordHasher>,
+    /// Password strength estimation.
+    pub strength: Arc<dyn PasswordStrength>,
+    /// Field encryption of personal data.
+    pub cipher: Arc<dyn FieldCipher>,
+    /// Email blind index.
+    pub blind_index: Arc<dyn BlindIndex>,
+    /// Access tokens.
+    pub tokens: Arc<dyn AccessTokens>,
+    /// Random secrets.
+    pub secrets: Arc<dyn SecretTokens>,
+    /// Second factor.
+    pub totp: Arc<dyn Totp>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Accounts, authentication, sessions and roles.
+#[derive(Clone)]
+pub struct IdentityService {
+    ports: IdentityPorts,
+    policy: IdentityPolicy,
+    throttle: Arc<Throttle>,
+    gate: Arc<SessionGate>,
+    /// A real hash checked when the email is unknown, so that both paths cost the same.
+    decoy_hash: Arc<OnceLock<PasswordHash>>,
+}
+
+impl std::fmt::Debug for IdentityService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityService").field("policy", &self.policy).finish_non_exhaustive()
+    }
+}
+
+impl IdentityService {
+    /// Builds the service.
+    #[must_use]
+    pub fn new(ports: IdentityPorts, policy: IdentityPolicy) -> Self {
+        Self {
+            throttle: Arc::new(Throttle::new(policy.throttle.clone())),
+            gate: Arc::new(SessionGate::default()),
+            decoy_hash: Arc::new(OnceLock::new()),
+            ports,
+            policy,
+        }
+    }
+
+    /// The access token port, for the JWKS document.
+    #[must_use]
+    pub fn access_tokens(&self) -> &Arc<dyn AccessTokens> {
+        &self.ports.tokens
+    }
+
+    /// The current privacy policy version.
+    #[must_use]
+    pub fn privacy_policy_version(&self) -> &str {
+        &self.policy.privacy_policy_version
+    }
+
+    async fn audit(&self, event: AuditEvent) -> Result<(), AppError> {
+        self.ports.audit.append(event, self.ports.clock.now()).await.map_err(AppError::from)
+    }
+
+    /// The clear profile of a stored account.
+    fn open_profile(&self, user: &UserRecord) -> Result<Profile, AppError> {
+        use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber};
+
+        use crate::ports::fields;
+
+        let open = |field: &str, sealed: &rr_domain::identity::Sealed| -> Result<String, AppError> {
+            let bytes = self.ports.cipher.open(&user.data_key, user.id, field, sealed).map_err(crypto_error)?;
+            String::from_utf8(bytes).map_err(AppError::internal)
+        };
+        let corrupt = |e: rr_domain::DomainError| AppError::internal(format!("stored profile is invalid: {e}"));
+        Ok(Profile {
+            email: Email::parse(&open(fields::EMAIL, &user.email)?).map_err(corrupt)?,
+            first_name: PersonName::parse(&open(fields::FIRST_NAME, &user.first_name)?).map_err(corrupt)?,
+            last_name: PersonName::parse(&open(fields::LAST_NAME, &user.last_name)?).map_err(corrupt)?,
+            country: CountryCode::parse(&open(fields::COUNTRY, &user.country)?).map_err(corrupt)?,
+            phone: user
+                .phone
+                .as_ref()
+                .map(|sealed| open(fields::PHONE, sealed).and_then(|p| PhoneNumber::parse(&p).map_err(corrupt)))
+                .transpose()?,
+        })
+    }
+
+    /// The decoy hash, computed on first use.
+    async fn decoy(&self) -> Result<PasswordHash, AppError> {
+        if let Some(hash) = self.decoy_hash.get() {
+            return Ok(hash.clone());
+        }
+        let hash = self
+            .ports
+            .hasher
+            .hash(&rr_domain::credentials::Password::new("decoy password, never anyone's"))
+            .await
+            .map_err(hashing_error)?;
+        let _ = self.decoy_hash.set(hash.clone());
+        Ok(hash)
+    }
+}
+
+fn crypto_error(err: CryptoError) -> AppError {
+    AppError::internal(err)
+}
+
+fn hashing_error(err: HashingError) -> AppError {
+    match err {
+        HashingError::Saturated => AppError::Unavailable(Box::new(err)),
+        HashingError::MalformedHash(_) | HashingError::Internal(_) => AppError::internal(err),
+    }
+}
+
+fn std_duration(d: Duration) -> time::Duration {
+    time::Duration::try_from(d).unwrap_or(time::Duration::MAX)
+}
+

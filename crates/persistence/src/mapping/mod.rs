@@ -1,0 +1,118 @@
+//! Rows to domain types and back.
+//!
+//! A stored value the domain refuses is corrupt data: it surfaces as
+//! [`RepositoryError::Internal`], never as a half-valid value. A value the
+//! columns cannot hold (a digest of the wrong length, an instant outside years
+//! 1000–9999, an over-long string) is refused the same way on every engine,
+//! before MariaDB would pad, truncate or reject it and SQLite would keep it.
+
+mod audit;
+mod instant;
+mod reference;
+mod sessions;
+mod users;
+
+pub(crate) use audit::audit_entry;
+pub(crate) use instant::{from_column, to_column};
+pub(crate) use sessions::session_row;
+pub(crate) use users::user_row;
+
+use rr_application::RepositoryError;
+
+/// Length of every stored digest and of the email blind index.
+pub(crate) const DIGEST_LEN: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+#[error("stored {table} row {id} is invalid: {reason}")]
+struct CorruptRow {
+    table: &'static str,
+    id: String,
+    reason: String,
+}
+
+fn corrupt(table: &'static str, id: impl ToString, reason: impl ToString) -> RepositoryError {
+    RepositoryError::Internal(Box::new(CorruptRow {
+        table,
+        id: id.to_string(),
+        reason: reason.to_string(),
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{table}.{column} cannot store this value: {reason}")]
+struct Unstorable {
+    table: &'static str,
+    column: &'static str,
+    reason: String,
+}
+
+fn unstorable(table: &'static str, column: &'static str, reason: impl ToString) -> RepositoryError {
+    RepositoryError::Internal(Box::new(Unstorable {
+        table,
+        column,
+        reason: reason.to_string(),
+    }))
+}
+
+/// `bytes` as a digest column's value: exactly [`DIGEST_LEN`] bytes.
+///
+/// # Errors
+/// [`RepositoryError::Internal`] for any other length (`binary(32)` would pad it).
+pub(crate) fn digest(
+    table: &'static str,
+    column: &'static str,
+    bytes: &[u8],
+) -> Result<Vec<u8>, RepositoryError> {
+    if bytes.len() == DIGEST_LEN {
+        Ok(bytes.to_vec())
+    } else {
+        Err(unstorable(
+            table,
+            column,
+            format!("{} bytes instead of {DIGEST_LEN}", bytes.len()),
+        ))
+    }
+}
+
+/// `value` as a `varchar(max_chars)` column's value.
+///
+/// # Errors
+/// [`RepositoryError::Internal`] when longer.
+pub(crate) fn bounded(
+    table: &'static str,
+    column: &'static str,
+    value: &str,
+    max_chars: usize,
+) -> Result<String, RepositoryError> {
+    if value.chars().count() <= max_chars {
+        Ok(value.to_owned())
+    } else {
+        Err(unstorable(
+            table,
+            column,
+            format!("longer than {max_chars} characters"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_must_have_the_column_length() {
+        assert!(digest("sessions", "refresh_digest", &[7; 32]).is_ok());
+        for len in [0, 31, 33, 64] {
+            assert!(matches!(
+                digest("sessions", "refresh_digest", &vec![7; len]),
+                Err(RepositoryError::Internal(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn strings_are_bounded_in_characters_not_bytes() {
+        assert!(bounded("users", "policy_version", &"é".repeat(32), 32).is_ok());
+        assert!(bounded("users", "policy_version", &"e".repeat(33), 32).is_err());
+    }
+}
