@@ -5,7 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
 use rr_application::AppError;
-use rr_application::services::identity::{LoginOutcome, NewAccount, ProfileChanges, StaffAccount, TokenPair};
+use rr_application::services::identity::{
+    LoginOutcome, NewAccount, ProfileChanges, StaffAccount, TokenPair,
+};
 use rr_application::test_util::{FakeTotp, IdentityFixture, identity_fixture};
 use rr_domain::credentials::Password;
 use rr_domain::identity::{AuthenticatedActor, CountryCode, Email, PersonName, Role, Username};
@@ -31,13 +33,24 @@ fn email(raw: &str) -> Email {
 }
 
 async fn registered_and_verified(fx: &IdentityFixture, address: &str, username: &str) {
-    fx.service.register(account(address, username)).await.unwrap();
-    let token = fx.outbox.last_token_for(address).expect("a verification link");
+    fx.service
+        .register(account(address, username))
+        .await
+        .unwrap();
+    let token = fx
+        .outbox
+        .last_token_for(address)
+        .expect("a verification link");
     fx.service.verify_email(&token).await.unwrap();
 }
 
 async fn logged_in(fx: &IdentityFixture, address: &str) -> TokenPair {
-    match fx.service.login(&email(address), &Password::new(PASSWORD), Some("tests")).await.unwrap() {
+    match fx
+        .service
+        .login(&email(address), &Password::new(PASSWORD), Some("tests"))
+        .await
+        .unwrap()
+    {
         LoginOutcome::Tokens(pair) => pair,
         LoginOutcome::SecondFactorRequired { .. } => panic!("no second factor expected"),
     }
@@ -54,16 +67,26 @@ fn code(err: &AppError) -> &'static str {
 #[tokio::test]
 async fn a_registered_account_must_verify_its_email_before_logging_in() {
     let fx = identity_fixture();
-    fx.service.register(account("lea@exemple.fr", "lea")).await.unwrap();
+    fx.service
+        .register(account("lea@exemple.fr", "lea"))
+        .await
+        .unwrap();
 
-    let err = fx.service.login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap_err();
+    let err = fx
+        .service
+        .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "email_not_verified");
 
     let token = fx.outbox.last_token_for("lea@exemple.fr").unwrap();
     fx.service.verify_email(&token).await.unwrap();
     let pair = logged_in(&fx, "lea@exemple.fr").await;
     assert_eq!(actor(&fx, &pair).await.role, Role::Citizen);
-    assert_eq!(code(&fx.service.verify_email(&token).await.unwrap_err()), "invalid_or_expired_token");
+    assert_eq!(
+        code(&fx.service.verify_email(&token).await.unwrap_err()),
+        "invalid_or_expired_token"
+    );
     assert!(fx.audit.actions().contains(&"account_registered"));
 }
 
@@ -72,7 +95,10 @@ async fn registering_a_known_email_answers_the_same_and_warns_the_owner() {
     let fx = identity_fixture();
     registered_and_verified(&fx, "lea@exemple.fr", "lea").await;
 
-    fx.service.register(account("LEA@exemple.fr", "someone-else")).await.unwrap();
+    fx.service
+        .register(account("LEA@exemple.fr", "someone-else"))
+        .await
+        .unwrap();
 
     assert_eq!(fx.users.all().len(), 1);
     let last = fx.outbox.sent().pop().unwrap();
@@ -82,9 +108,16 @@ async fn registering_a_known_email_answers_the_same_and_warns_the_owner() {
 #[tokio::test]
 async fn a_taken_username_is_a_conflict_whatever_its_case() {
     let fx = identity_fixture();
-    fx.service.register(account("lea@exemple.fr", "Lea")).await.unwrap();
+    fx.service
+        .register(account("lea@exemple.fr", "Lea"))
+        .await
+        .unwrap();
 
-    let err = fx.service.register(account("autre@exemple.fr", "lEA")).await.unwrap_err();
+    let err = fx
+        .service
+        .register(account("autre@exemple.fr", "lEA"))
+        .await
+        .unwrap_err();
 
     assert_eq!(code(&err), "username_taken");
 }
@@ -137,8 +170,20 @@ async fn unknown_emails_and_wrong_passwords_are_indistinguishable() {
     let fx = identity_fixture();
     registered_and_verified(&fx, "lea@exemple.fr", "lea").await;
 
-    let unknown = fx.service.login(&email("nobody@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap_err();
-    let wrong = fx.service.login(&email("lea@exemple.fr"), &Password::new("Wrong-Password-1!"), None).await.unwrap_err();
+    let unknown = fx
+        .service
+        .login(&email("nobody@exemple.fr"), &Password::new(PASSWORD), None)
+        .await
+        .unwrap_err();
+    let wrong = fx
+        .service
+        .login(
+            &email("lea@exemple.fr"),
+            &Password::new("Wrong-Password-1!"),
+            None,
+        )
+        .await
+        .unwrap_err();
 
     assert_eq!(code(&unknown), "invalid_credentials");
     assert_eq!(code(&wrong), "invalid_credentials");
@@ -150,12 +195,31 @@ async fn repeated_failures_slow_down_then_lock_known_and_unknown_emails_alike() 
     registered_and_verified(&fx, "lea@exemple.fr", "lea").await;
     for address in ["lea@exemple.fr", "nobody@exemple.fr"] {
         for _ in 0..3 {
-            let err = fx.service.login(&email(address), &Password::new("Wrong-Password-1!"), None).await.unwrap_err();
+            let err = fx
+                .service
+                .login(&email(address), &Password::new("Wrong-Password-1!"), None)
+                .await
+                .unwrap_err();
             assert_eq!(code(&err), "invalid_credentials");
         }
-        let _ = fx.service.login(&email(address), &Password::new("Wrong-Password-1!"), None).await;
-        let err = fx.service.login(&email(address), &Password::new(PASSWORD), None).await.unwrap_err();
-        assert!(matches!(err, AppError::TooManyAttempts { retry_after_secs: 1.. }), "{address}: {err:?}");
+        let _ = fx
+            .service
+            .login(&email(address), &Password::new("Wrong-Password-1!"), None)
+            .await;
+        let err = fx
+            .service
+            .login(&email(address), &Password::new(PASSWORD), None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                AppError::TooManyAttempts {
+                    retry_after_secs: 1..
+                }
+            ),
+            "{address}: {err:?}"
+        );
     }
     fx.clock.advance(time::Duration::seconds(2));
     logged_in(&fx, "lea@exemple.fr").await;
@@ -173,8 +237,19 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_its_session() {
 
     let err = fx.service.refresh(&first.refresh_token).await.unwrap_err();
     assert_eq!(code(&err), "invalid_refresh_token");
-    assert_eq!(code(&fx.service.refresh(&second.refresh_token).await.unwrap_err()), "invalid_refresh_token");
-    assert_eq!(code(&fx.service.authenticate(&second.access_token).await.unwrap_err()), "session_revoked");
+    assert_eq!(
+        code(&fx.service.refresh(&second.refresh_token).await.unwrap_err()),
+        "invalid_refresh_token"
+    );
+    assert_eq!(
+        code(
+            &fx.service
+                .authenticate(&second.access_token)
+                .await
+                .unwrap_err()
+        ),
+        "session_revoked"
+    );
     assert!(fx.audit.actions().contains(&"refresh_token_reused"));
 }
 
@@ -202,11 +277,30 @@ async fn one_session_is_revoked_only_by_its_owner() {
     let lea = logged_in(&fx, "lea@exemple.fr").await;
     let tom = actor(&fx, &logged_in(&fx, "tom@exemple.fr").await).await;
 
-    assert_eq!(code(&fx.service.revoke_session(&tom, lea.session_id).await.unwrap_err()), "not_found");
+    assert_eq!(
+        code(
+            &fx.service
+                .revoke_session(&tom, lea.session_id)
+                .await
+                .unwrap_err()
+        ),
+        "not_found"
+    );
 
     let lea_actor = actor(&fx, &lea).await;
-    fx.service.revoke_session(&lea_actor, lea.session_id).await.unwrap();
-    assert_eq!(code(&fx.service.authenticate(&lea.access_token).await.unwrap_err()), "session_revoked");
+    fx.service
+        .revoke_session(&lea_actor, lea.session_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            &fx.service
+                .authenticate(&lea.access_token)
+                .await
+                .unwrap_err()
+        ),
+        "session_revoked"
+    );
 }
 
 #[tokio::test]
@@ -218,13 +312,21 @@ async fn changing_the_password_revokes_the_other_sessions() {
     let me = actor(&fx, &current).await;
 
     fx.service
-        .change_password(&me, &Password::new(PASSWORD), &Password::new("Nouveau-Jardin-77?"))
+        .change_password(
+            &me,
+            &Password::new(PASSWORD),
+            &Password::new("Nouveau-Jardin-77?"),
+        )
         .await
         .unwrap();
 
     assert!(fx.service.refresh(&other.refresh_token).await.is_err());
     assert!(fx.service.refresh(&current.refresh_token).await.is_ok());
-    let err = fx.service.login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap_err();
+    let err = fx
+        .service
+        .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "invalid_credentials");
 }
 
@@ -235,15 +337,32 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     let session = logged_in(&fx, "lea@exemple.fr").await;
     let sent_before = fx.outbox.sent().len();
 
-    fx.service.request_password_reset(&email("nobody@exemple.fr")).await.unwrap();
-    assert_eq!(fx.outbox.sent().len(), sent_before, "no mail for an unknown address");
-    fx.service.request_password_reset(&email("lea@exemple.fr")).await.unwrap();
+    fx.service
+        .request_password_reset(&email("nobody@exemple.fr"))
+        .await
+        .unwrap();
+    assert_eq!(
+        fx.outbox.sent().len(),
+        sent_before,
+        "no mail for an unknown address"
+    );
+    fx.service
+        .request_password_reset(&email("lea@exemple.fr"))
+        .await
+        .unwrap();
     let token = fx.outbox.last_token_for("lea@exemple.fr").unwrap();
 
-    fx.service.reset_password(&token, &Password::new("Nouveau-Jardin-77?")).await.unwrap();
+    fx.service
+        .reset_password(&token, &Password::new("Nouveau-Jardin-77?"))
+        .await
+        .unwrap();
 
     assert!(fx.service.refresh(&session.refresh_token).await.is_err());
-    let again = fx.service.reset_password(&token, &Password::new("Encore-Autre-88?")).await.unwrap_err();
+    let again = fx
+        .service
+        .reset_password(&token, &Password::new("Encore-Autre-88?"))
+        .await
+        .unwrap_err();
     assert_eq!(code(&again), "invalid_or_expired_token");
 }
 
@@ -255,33 +374,60 @@ async fn two_factor_enrolment_then_login_with_a_code_or_a_recovery_code() {
     fx.service.begin_totp(&me).await.unwrap();
     let wrong = fx.service.confirm_totp(&me, "000000").await.unwrap_err();
     assert_eq!(code(&wrong), "invalid_second_factor");
-    let codes = fx.service.confirm_totp(&me, &FakeTotp::code_at(fx.clock.now_for_tests())).await.unwrap();
+    let codes = fx
+        .service
+        .confirm_totp(&me, &FakeTotp::code_at(fx.clock.now_for_tests()))
+        .await
+        .unwrap();
     assert_eq!(codes.len(), 10);
 
     fx.clock.advance(time::Duration::seconds(30));
-    let LoginOutcome::SecondFactorRequired { challenge } =
-        fx.service.login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap()
+    let LoginOutcome::SecondFactorRequired { challenge } = fx
+        .service
+        .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+        .await
+        .unwrap()
     else {
         panic!("a second factor is required");
     };
     let now_code = FakeTotp::code_at(fx.clock.now_for_tests());
-    fx.service.login_second_factor(&challenge, &now_code, None).await.unwrap();
+    fx.service
+        .login_second_factor(&challenge, &now_code, None)
+        .await
+        .unwrap();
 
-    let LoginOutcome::SecondFactorRequired { challenge } =
-        fx.service.login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap()
+    let LoginOutcome::SecondFactorRequired { challenge } = fx
+        .service
+        .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+        .await
+        .unwrap()
     else {
         panic!("a second factor is required");
     };
-    let replay = fx.service.login_second_factor(&challenge, &now_code, None).await.unwrap_err();
-    assert_eq!(code(&replay), "invalid_second_factor", "a TOTP code is accepted once");
+    let replay = fx
+        .service
+        .login_second_factor(&challenge, &now_code, None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&replay),
+        "invalid_second_factor",
+        "a TOTP code is accepted once"
+    );
 
     for attempt in 0..2 {
-        let LoginOutcome::SecondFactorRequired { challenge } =
-            fx.service.login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap()
+        let LoginOutcome::SecondFactorRequired { challenge } = fx
+            .service
+            .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+            .await
+            .unwrap()
         else {
             panic!("a second factor is required");
         };
-        let result = fx.service.login_second_factor(&challenge, &codes[0].to_lowercase(), None).await;
+        let result = fx
+            .service
+            .login_second_factor(&challenge, &codes[0].to_lowercase(), None)
+            .await;
         assert_eq!(result.is_ok(), attempt == 0, "a recovery code works once");
     }
 }
@@ -299,7 +445,10 @@ async fn staff_need_two_factor_and_only_super_administrators_change_roles() {
     };
     let root = fx
         .service
-        .bootstrap_account(staff("root@exemple.fr", "root", Role::SuperAdministrator), &Password::new(PASSWORD))
+        .bootstrap_account(
+            staff("root@exemple.fr", "root", Role::SuperAdministrator),
+            &Password::new(PASSWORD),
+        )
         .await
         .unwrap();
     registered_and_verified(&fx, "lea@exemple.fr", "lea").await;
@@ -308,21 +457,60 @@ async fn staff_need_two_factor_and_only_super_administrators_change_roles() {
     let root_actor = actor(&fx, &logged_in(&fx, "root@exemple.fr").await).await;
     assert_eq!(root_actor.user_id, root);
 
-    let err = fx.service.change_role(&root_actor, lea.user_id, Role::Moderator).await.unwrap_err();
+    let err = fx
+        .service
+        .change_role(&root_actor, lea.user_id, Role::Moderator)
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "two_factor_required");
-    let err = fx.service.change_role(&lea, root, Role::Citizen).await.unwrap_err();
+    let err = fx
+        .service
+        .change_role(&lea, root, Role::Citizen)
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "forbidden");
 
     fx.service.begin_totp(&root_actor).await.unwrap();
-    fx.service.confirm_totp(&root_actor, &FakeTotp::code_at(fx.clock.now_for_tests())).await.unwrap();
-    let root_actor = AuthenticatedActor { two_factor: true, ..root_actor };
-    assert_eq!(code(&fx.service.change_role(&root_actor, root, Role::Citizen).await.unwrap_err()), "forbidden");
-    fx.service.change_role(&root_actor, lea.user_id, Role::Moderator).await.unwrap();
+    fx.service
+        .confirm_totp(&root_actor, &FakeTotp::code_at(fx.clock.now_for_tests()))
+        .await
+        .unwrap();
+    let root_actor = AuthenticatedActor {
+        two_factor: true,
+        ..root_actor
+    };
+    assert_eq!(
+        code(
+            &fx.service
+                .change_role(&root_actor, root, Role::Citizen)
+                .await
+                .unwrap_err()
+        ),
+        "forbidden"
+    );
+    fx.service
+        .change_role(&root_actor, lea.user_id, Role::Moderator)
+        .await
+        .unwrap();
 
     // The old token names the old role: it stops working once the check expires.
-    assert!(fx.service.authenticate(&lea_pair.access_token).await.is_ok(), "still cached");
+    assert!(
+        fx.service
+            .authenticate(&lea_pair.access_token)
+            .await
+            .is_ok(),
+        "still cached"
+    );
     fx.clock.advance(time::Duration::seconds(31));
-    assert_eq!(code(&fx.service.authenticate(&lea_pair.access_token).await.unwrap_err()), "session_revoked");
+    assert_eq!(
+        code(
+            &fx.service
+                .authenticate(&lea_pair.access_token)
+                .await
+                .unwrap_err()
+        ),
+        "session_revoked"
+    );
     let renewed = fx.service.refresh(&lea_pair.refresh_token).await.unwrap();
     assert_eq!(actor(&fx, &renewed).await.role, Role::Moderator);
     assert!(fx.audit.actions().contains(&"role_changed"));
@@ -341,14 +529,33 @@ async fn a_suspended_citizen_is_logged_out_and_cannot_log_in() {
         two_factor: true,
     };
 
-    let err = fx.service.suspend(&admin, lea.user_id, "  ", None).await.unwrap_err();
+    let err = fx
+        .service
+        .suspend(&admin, lea.user_id, "  ", None)
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "validation_failed");
-    fx.service.suspend(&admin, lea.user_id, "Messages haineux répétés", None).await.unwrap();
+    fx.service
+        .suspend(&admin, lea.user_id, "Messages haineux répétés", None)
+        .await
+        .unwrap();
 
     assert!(fx.service.refresh(&lea_pair.refresh_token).await.is_err());
     fx.clock.advance(time::Duration::seconds(31));
-    assert_eq!(code(&fx.service.authenticate(&lea_pair.access_token).await.unwrap_err()), "session_revoked");
-    let err = fx.service.login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None).await.unwrap_err();
+    assert_eq!(
+        code(
+            &fx.service
+                .authenticate(&lea_pair.access_token)
+                .await
+                .unwrap_err()
+        ),
+        "session_revoked"
+    );
+    let err = fx
+        .service
+        .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+        .await
+        .unwrap_err();
     assert_eq!(code(&err), "account_suspended");
 
     fx.service.reactivate(&admin, lea.user_id).await.unwrap();
@@ -366,7 +573,10 @@ async fn changing_the_email_requires_verifying_it_again() {
         email: Some(email("tom@exemple.fr")),
         ..ProfileChanges::default()
     };
-    assert_eq!(code(&fx.service.update_me(&me, taken).await.unwrap_err()), "email_taken");
+    assert_eq!(
+        code(&fx.service.update_me(&me, taken).await.unwrap_err()),
+        "email_taken"
+    );
 
     let view = fx
         .service
@@ -398,6 +608,13 @@ async fn rotating_the_master_key_rewraps_every_data_key_and_keeps_data_readable(
 
     assert_eq!(rewrapped, 2);
     assert!(fx.users.all().iter().all(|u| u.data_key.key_id.0 == "k2"));
-    assert_eq!(fx.service.me(&me).await.unwrap().email.as_str(), "lea@exemple.fr");
-    assert_eq!(fx.service.rotate_master_key(10, |_| {}).await.unwrap(), 0, "a second run has nothing to do");
+    assert_eq!(
+        fx.service.me(&me).await.unwrap().email.as_str(),
+        "lea@exemple.fr"
+    );
+    assert_eq!(
+        fx.service.rotate_master_key(10, |_| {}).await.unwrap(),
+        0,
+        "a second run has nothing to do"
+    );
 }

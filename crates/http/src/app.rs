@@ -7,19 +7,21 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Bytes};
-use rr_application::services::{HealthService, ReferenceDataService};
+use rr_application::services::{HealthService, IdentityService, ReferenceDataService};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::metrics::Metrics;
-use crate::middleware::{RequestTimeout, observe, problem_fallback, timeout};
+use crate::middleware::{
+    ClientRateLimit, RequestTimeout, observe, problem_fallback, rate_limit, timeout,
+};
 use crate::openapi::{ApiDoc, CommonResponses};
 use crate::problem::{json_error, path_error, query_error};
 use crate::routes::docs::OpenApiJson;
 use crate::routes::fallback::{RouteTable, not_routed};
 use crate::routes::version::VersionInfo;
-use crate::routes::{docs, health, metrics, reference_data, version};
+use crate::routes::{admin, auth, docs, health, jwks, me, metrics, reference_data, version};
 use crate::settings::HttpSettings;
 
 /// The use cases and shared state the routes need.
@@ -29,6 +31,10 @@ pub struct Services {
     pub reference_data: ReferenceDataService,
     /// Probes.
     pub health: HealthService,
+    /// Accounts, authentication, sessions and roles.
+    pub identity: IdentityService,
+    /// Budget of each client address on the authentication routes, shared by every worker.
+    pub auth_rate_limit: ClientRateLimit,
     /// Metrics registry, shared by every worker.
     pub metrics: Metrics,
     /// What is running.
@@ -39,12 +45,45 @@ pub struct Services {
 /// the OpenAPI document.
 fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
+        utoipa_actix_web::scope("/api/v1/auth")
+            .wrap(from_fn(rate_limit))
+            .service(auth::register)
+            .service(auth::verify_email)
+            .service(auth::resend_verification)
+            .service(auth::login)
+            .service(auth::login_second_factor)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::logout_everywhere)
+            .service(auth::request_password_reset)
+            .service(auth::reset_password),
+    )
+    .service(
+        utoipa_actix_web::scope("/api/v1/me")
+            .service(me::me)
+            .service(me::update_me)
+            .service(me::change_password)
+            .service(me::sessions)
+            .service(me::revoke_session)
+            .service(me::begin_totp)
+            .service(me::confirm_totp)
+            .service(me::disable_totp),
+    )
+    .service(
+        utoipa_actix_web::scope("/api/v1/admin")
+            .service(admin::create_account)
+            .service(admin::change_role)
+            .service(admin::suspend)
+            .service(admin::reactivate),
+    )
+    .service(
         utoipa_actix_web::scope("/api/v1")
             .service(reference_data::list_categories)
             .service(reference_data::list_relation_types)
             .service(reference_data::list_resource_types)
             .service(version::version),
     )
+    .service(jwks::jwks)
     .service(
         utoipa_actix_web::scope("/health")
             .service(health::live)
@@ -109,6 +148,8 @@ pub fn build(
         .into_utoipa_app()
         .app_data(web::Data::new(services.reference_data.clone()))
         .app_data(web::Data::new(services.health.clone()))
+        .app_data(web::Data::new(services.identity.clone()))
+        .app_data(web::Data::new(services.auth_rate_limit.clone()))
         .app_data(web::Data::new(services.metrics.clone()))
         .app_data(web::Data::new(services.version.clone()))
         .app_data(contract.document.clone())

@@ -11,12 +11,14 @@
 //! the one file that maps errors to responses.
 
 mod app;
+pub mod extract;
 pub mod metrics;
 pub mod middleware;
 mod openapi;
 pub mod problem;
 pub mod routes;
 mod settings;
+pub mod validation;
 
 pub use app::{Contract, Services, build, openapi};
 pub use metrics::Metrics;

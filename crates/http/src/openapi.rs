@@ -5,6 +5,7 @@
 //! every operation shares (the `X-Request-Id` header, the 500 and 503 problems).
 
 use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder, Type,
 };
@@ -23,6 +24,9 @@ use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
                        Every response carries an `X-Request-Id` header (the caller's, when it sent a sane one).",
     ),
     tags(
+        (name = "Authentication", description = "Registration, login, tokens and password reset."),
+        (name = "My account", description = "The caller's own account, sessions and second factor."),
+        (name = "Administration", description = "Staff administration of accounts."),
         (name = "Reference data", description = "Categories, relation types and resource types."),
         (name = "Operations", description = "Probes, metrics, version and this document."),
     ),
@@ -49,6 +53,19 @@ fn problem_response(description: &str) -> Response {
 impl Modify for CommonResponses {
     fn modify(&self, api: &mut Document) {
         api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from `POST /api/v1/auth/login` or `/refresh` (EdDSA JWT, 15 minutes).",
+                    ))
+                    .build(),
+            ),
+        );
         let request_id = HeaderBuilder::new()
             .schema(Some(
                 utoipa::openapi::ObjectBuilder::new().schema_type(Type::String),
@@ -66,6 +83,35 @@ impl Modify for CommonResponses {
                 &mut item.patch,
             ];
             for operation in operations.into_iter().flatten() {
+                let has_body = operation.request_body.is_some();
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.into())
+                        .or_insert_with(|| RefOr::T(problem_response(description)));
+                };
+                if has_body {
+                    add(
+                        "400",
+                        "The body is not well-formed JSON (`malformed_json`).",
+                    );
+                    add("413", "The body is too large (`payload_too_large`).");
+                    add(
+                        "415",
+                        "The body is not `application/json` (`unsupported_media_type`).",
+                    );
+                    add(
+                        "422",
+                        "The body breaks the schema or a rule (`validation_failed`); `errors` names each field.",
+                    );
+                }
+                if secured {
+                    add(
+                        "401",
+                        "No valid access token (`unauthenticated`, `invalid_token`, `session_revoked`).",
+                    );
+                }
                 let responses = &mut operation.responses.responses;
                 responses.entry("500".into()).or_insert_with(|| {
                     RefOr::T(problem_response("Unexpected error (`internal_error`)."))

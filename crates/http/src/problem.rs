@@ -109,7 +109,10 @@ impl ApiError {
     #[must_use]
     pub fn problem(&self) -> ProblemDetails {
         let (title, detail): (&str, String) = match &self.0 {
-            AppError::Invalid(_) => ("The request is invalid", "Some fields break the rules; see errors.".into()),
+            AppError::Invalid(_) => (
+                "The request is invalid",
+                "Some fields break the rules; see errors.".into(),
+            ),
             AppError::Unauthenticated("invalid_credentials") => (
                 "Invalid credentials",
                 "The email address or the password is wrong.".into(),
@@ -248,6 +251,12 @@ pub enum RequestProblem {
     /// The request took longer than the configured limit.
     #[error("request timed out")]
     Timeout,
+    /// The client address sent too many requests; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// An error response that no mapping produced (a safety net): only the status is kept.
     #[error("unmapped error")]
     Other(StatusCode),
@@ -317,6 +326,14 @@ impl RequestProblem {
                 "The request took too long",
                 Some("The server gave up on this request. Retry in a few seconds.".into()),
             ),
+            Self::TooManyRequests { retry_after } => ProblemDetails::new(
+                S::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many requests",
+                Some(format!(
+                    "Too many requests from your address. Retry in {retry_after} seconds."
+                )),
+            ),
             Self::Other(status) => {
                 let status = if status.is_client_error() || status.is_server_error() {
                     *status
@@ -350,6 +367,11 @@ impl ResponseError for RequestProblem {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = self.problem().into_response();
+        if let Self::TooManyRequests { retry_after } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
         if let Self::MethodNotAllowed(allowed) = self
             && let Ok(value) = HeaderValue::from_str(&allowed.join(", "))
         {

@@ -16,4 +16,10 @@ pub struct HttpSettings {
     pub request_timeout_ms: u64,
     /// On SIGTERM, how long in-flight requests may take to finish, in seconds.
     pub shutdown_timeout_secs: u64,
+    /// Requests a minute each client address may send to `/api/v1/auth/*`, on average.
+    pub auth_requests_per_minute: u32,
+    /// Burst allowed above that rate.
+    pub auth_burst: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind nginx, which sets it).
+    pub trust_forwarded_for: bool,
 }

@@ -28,6 +28,9 @@ fn settings() -> HttpSettings {
         body_limit_bytes: 256,
         request_timeout_ms: 200,
         shutdown_timeout_secs: 1,
+        auth_requests_per_minute: 600,
+        auth_burst: 100,
+        trust_forwarded_for: false,
     }
 }
 
@@ -70,6 +73,8 @@ fn services(
     Services {
         reference_data: ReferenceDataService::new(repository),
         health: HealthService::new(health),
+        identity: rr_application::test_util::identity_fixture().service,
+        auth_rate_limit: rr_http::middleware::ClientRateLimit::new(600, 100, false),
         metrics: Metrics::new().unwrap(),
         version: VersionInfo {
             name: "rr-server".into(),

@@ -8,15 +8,18 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use rr_domain::credentials::{Password, PasswordHash};
-use rr_domain::identity::{KeyId, Role, Sealed, SessionId, UserId, UserRecord, Username, WrappedKey};
+use rr_domain::identity::{
+    KeyId, Role, Sealed, SessionId, UserId, UserRecord, Username, WrappedKey,
+};
 use time::OffsetDateTime;
 
 use crate::RepositoryError;
 use crate::ports::{
-    AccessClaims, AccessTokens, AuditEntry, AuditEvent, AuditLog, BlindIndex, ChainVerification, Clock, CryptoError,
-    FieldCipher, HashingError, MailError, Mailer, OneTimeToken, OneTimeTokenRepository, OutgoingEmail, PasswordHasher,
-    PasswordStrength, PublicSigningKey, SecretToken, SecretTokens, SessionRecord, SessionRepository, StrengthEstimate,
-    TokenError, TokenPurpose, Totp, UserRepository, Verification,
+    AccessClaims, AccessTokens, AuditEntry, AuditEvent, AuditLog, BlindIndex, ChainVerification,
+    Clock, CryptoError, FieldCipher, HashingError, MailError, Mailer, OneTimeToken,
+    OneTimeTokenRepository, OutgoingEmail, PasswordHasher, PasswordStrength, PublicSigningKey,
+    SecretToken, SecretTokens, SessionRecord, SessionRepository, StrengthEstimate, TokenError,
+    TokenPurpose, Totp, UserRepository, Verification,
 };
 use crate::services::{IdentityPolicy, IdentityPorts, IdentityService};
 
@@ -42,7 +45,10 @@ impl FakeUsers {
         lock(&self.users).values().cloned().collect()
     }
 
-    fn check_unique(users: &BTreeMap<UserId, UserRecord>, user: &UserRecord) -> Result<(), RepositoryError> {
+    fn check_unique(
+        users: &BTreeMap<UserId, UserRecord>,
+        user: &UserRecord,
+    ) -> Result<(), RepositoryError> {
         for other in users.values().filter(|u| u.id != user.id) {
             if other.email_index == user.email_index {
                 return Err(conflict("email"));
@@ -68,13 +74,25 @@ impl UserRepository for FakeUsers {
         Ok(lock(&self.users).get(&id).cloned())
     }
 
-    async fn find_by_email_index(&self, index: &[u8]) -> Result<Option<UserRecord>, RepositoryError> {
-        Ok(lock(&self.users).values().find(|u| u.email_index == index).cloned())
+    async fn find_by_email_index(
+        &self,
+        index: &[u8],
+    ) -> Result<Option<UserRecord>, RepositoryError> {
+        Ok(lock(&self.users)
+            .values()
+            .find(|u| u.email_index == index)
+            .cloned())
     }
 
-    async fn find_by_username(&self, username: &Username) -> Result<Option<UserRecord>, RepositoryError> {
+    async fn find_by_username(
+        &self,
+        username: &Username,
+    ) -> Result<Option<UserRecord>, RepositoryError> {
         let canonical = username.canonical();
-        Ok(lock(&self.users).values().find(|u| u.username.canonical() == canonical).cloned())
+        Ok(lock(&self.users)
+            .values()
+            .find(|u| u.username.canonical() == canonical)
+            .cloned())
     }
 
     async fn update(&self, user: &UserRecord) -> Result<(), RepositoryError> {
@@ -88,7 +106,11 @@ impl UserRepository for FakeUsers {
         Ok(())
     }
 
-    async fn data_keys_not_under(&self, current: &KeyId, limit: u64) -> Result<Vec<(UserId, WrappedKey)>, RepositoryError> {
+    async fn data_keys_not_under(
+        &self,
+        current: &KeyId,
+        limit: u64,
+    ) -> Result<Vec<(UserId, WrappedKey)>, RepositoryError> {
         Ok(lock(&self.users)
             .values()
             .filter(|u| u.data_key.key_id != *current)
@@ -97,7 +119,12 @@ impl UserRepository for FakeUsers {
             .collect())
     }
 
-    async fn replace_data_key(&self, id: UserId, old: &WrappedKey, new: &WrappedKey) -> Result<bool, RepositoryError> {
+    async fn replace_data_key(
+        &self,
+        id: UserId,
+        old: &WrappedKey,
+        new: &WrappedKey,
+    ) -> Result<bool, RepositoryError> {
         let mut users = lock(&self.users);
         match users.get_mut(&id) {
             Some(user) if user.data_key == *old => {
@@ -108,17 +135,29 @@ impl UserRepository for FakeUsers {
         }
     }
 
-    async fn replace_recovery_codes(&self, id: UserId, digests: &[Vec<u8>]) -> Result<(), RepositoryError> {
+    async fn replace_recovery_codes(
+        &self,
+        id: UserId,
+        digests: &[Vec<u8>],
+    ) -> Result<(), RepositoryError> {
         lock(&self.recovery).insert(id, digests.iter().cloned().collect());
         Ok(())
     }
 
-    async fn consume_recovery_code(&self, id: UserId, digest: &[u8]) -> Result<bool, RepositoryError> {
-        Ok(lock(&self.recovery).get_mut(&id).is_some_and(|codes| codes.remove(digest)))
+    async fn consume_recovery_code(
+        &self,
+        id: UserId,
+        digest: &[u8],
+    ) -> Result<bool, RepositoryError> {
+        Ok(lock(&self.recovery)
+            .get_mut(&id)
+            .is_some_and(|codes| codes.remove(digest)))
     }
 
     async fn recovery_codes_left(&self, id: UserId) -> Result<u64, RepositoryError> {
-        Ok(lock(&self.recovery).get(&id).map_or(0, |codes| codes.len() as u64))
+        Ok(lock(&self.recovery)
+            .get(&id)
+            .map_or(0, |codes| codes.len() as u64))
     }
 }
 
@@ -140,8 +179,14 @@ impl SessionRepository for FakeSessions {
         Ok(lock(&self.sessions).get(&id).cloned())
     }
 
-    async fn find_by_refresh(&self, digest: &[u8]) -> Result<Option<SessionRecord>, RepositoryError> {
-        Ok(lock(&self.sessions).values().find(|s| s.refresh_digest == digest).cloned())
+    async fn find_by_refresh(
+        &self,
+        digest: &[u8],
+    ) -> Result<Option<SessionRecord>, RepositoryError> {
+        Ok(lock(&self.sessions)
+            .values()
+            .find(|s| s.refresh_digest == digest)
+            .cloned())
     }
 
     async fn find_spent(&self, digest: &[u8]) -> Result<Option<SessionId>, RepositoryError> {
@@ -176,7 +221,12 @@ impl SessionRepository for FakeSessions {
         Ok(())
     }
 
-    async fn revoke_all(&self, user: UserId, keep: Option<SessionId>, now: OffsetDateTime) -> Result<u64, RepositoryError> {
+    async fn revoke_all(
+        &self,
+        user: UserId,
+        keep: Option<SessionId>,
+        now: OffsetDateTime,
+    ) -> Result<u64, RepositoryError> {
         let mut count = 0;
         for s in lock(&self.sessions).values_mut() {
             if s.user_id == user && Some(s.id) != keep && s.is_live_at(now) {
@@ -187,13 +237,17 @@ impl SessionRepository for FakeSessions {
         Ok(count)
     }
 
-    async fn list_live(&self, user: UserId, now: OffsetDateTime) -> Result<Vec<SessionRecord>, RepositoryError> {
+    async fn list_live(
+        &self,
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> Result<Vec<SessionRecord>, RepositoryError> {
         let mut live: Vec<_> = lock(&self.sessions)
             .values()
             .filter(|s| s.user_id == user && s.is_live_at(now))
             .cloned()
             .collect();
-        live.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        live.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         Ok(live)
     }
 }
@@ -211,7 +265,12 @@ impl OneTimeTokenRepository for FakeOneTimeTokens {
         Ok(())
     }
 
-    async fn consume(&self, digest: &[u8], purpose: TokenPurpose, now: OffsetDateTime) -> Result<Option<UserId>, RepositoryError> {
+    async fn consume(
+        &self,
+        digest: &[u8],
+        purpose: TokenPurpose,
+        now: OffsetDateTime,
+    ) -> Result<Option<UserId>, RepositoryError> {
         let mut tokens = lock(&self.tokens);
         match tokens.get_mut(digest) {
             Some((token, used)) if !*used && token.purpose == purpose && token.expires_at > now => {
@@ -256,7 +315,10 @@ impl FakeAuditLog {
 impl AuditLog for FakeAuditLog {
     async fn append(&self, event: AuditEvent, at: OffsetDateTime) -> Result<(), RepositoryError> {
         let mut entries = lock(&self.entries);
-        let previous_hash = entries.last().map(|e| e.hash.clone()).unwrap_or_else(|| vec![0; 32]);
+        let previous_hash = entries
+            .last()
+            .map(|e| e.hash.clone())
+            .unwrap_or_else(|| vec![0; 32]);
         let sequence = entries.len() as u64 + 1;
         entries.push(AuditEntry {
             sequence,
@@ -303,7 +365,12 @@ impl Outbox {
             .iter()
             .rev()
             .filter(|m| m.to.as_str() == to)
-            .find_map(|m| m.body.split("jeton=").nth(1).map(|rest| rest.split_whitespace().next().unwrap_or("").to_owned()))
+            .find_map(|m| {
+                m.body
+                    .split("jeton=")
+                    .nth(1)
+                    .map(|rest| rest.split_whitespace().next().unwrap_or("").to_owned())
+            })
     }
 }
 
@@ -322,12 +389,21 @@ pub struct FakeHasher;
 #[async_trait]
 impl PasswordHasher for FakeHasher {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, HashingError> {
-        Ok(PasswordHash::from_phc(format!("fake${}", password.expose())))
+        Ok(PasswordHash::from_phc(format!(
+            "fake${}",
+            password.expose()
+        )))
     }
 
-    async fn verify(&self, password: &Password, hash: &PasswordHash) -> Result<Verification, HashingError> {
+    async fn verify(
+        &self,
+        password: &Password,
+        hash: &PasswordHash,
+    ) -> Result<Verification, HashingError> {
         match hash.as_phc().strip_prefix("fake$") {
-            Some(stored) if stored == password.expose() => Ok(Verification::Match { needs_rehash: false }),
+            Some(stored) if stored == password.expose() => Ok(Verification::Match {
+                needs_rehash: false,
+            }),
             Some(_) => Ok(Verification::Mismatch),
             None => Err(HashingError::MalformedHash("not a fake hash".into())),
         }
@@ -341,8 +417,12 @@ pub struct FakeStrength;
 impl PasswordStrength for FakeStrength {
     fn assess(&self, password: &str, hints: &[String]) -> StrengthEstimate {
         let lower = password.to_lowercase();
-        let guessable = ["password", "azerty", "123456"].iter().any(|w| lower.contains(w))
-            || hints.iter().any(|h| h.len() >= 3 && lower.contains(&h.to_lowercase()));
+        let guessable = ["password", "azerty", "123456"]
+            .iter()
+            .any(|w| lower.contains(w))
+            || hints
+                .iter()
+                .any(|h| h.len() >= 3 && lower.contains(&h.to_lowercase()));
         StrengthEstimate {
             entropy_bits: password.chars().count() as f64 * 3.5,
             guessable,
@@ -372,20 +452,40 @@ impl FieldCipher for FakeFieldCipher {
         })
     }
 
-    fn seal(&self, key: &WrappedKey, owner: UserId, field: &str, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
+    fn seal(
+        &self,
+        key: &WrappedKey,
+        owner: UserId,
+        field: &str,
+        plaintext: &[u8],
+    ) -> Result<Sealed, CryptoError> {
         let mut bytes = format!("{}|{}|{field}|", hex(&key.bytes), owner.as_uuid()).into_bytes();
         bytes.extend_from_slice(plaintext);
         Ok(Sealed(bytes))
     }
 
-    fn open(&self, key: &WrappedKey, owner: UserId, field: &str, sealed: &Sealed) -> Result<Vec<u8>, CryptoError> {
+    fn open(
+        &self,
+        key: &WrappedKey,
+        owner: UserId,
+        field: &str,
+        sealed: &Sealed,
+    ) -> Result<Vec<u8>, CryptoError> {
         let prefix = format!("{}|{}|{field}|", hex(&key.bytes), owner.as_uuid()).into_bytes();
-        sealed.0.strip_prefix(prefix.as_slice()).map(<[u8]>::to_vec).ok_or(CryptoError::Integrity)
+        sealed
+            .0
+            .strip_prefix(prefix.as_slice())
+            .map(<[u8]>::to_vec)
+            .ok_or(CryptoError::Integrity)
     }
 
     fn current_key_id(&self) -> KeyId {
         let current = lock(&self.current).clone();
-        KeyId(if current.is_empty() { "k1".into() } else { current })
+        KeyId(if current.is_empty() {
+            "k1".into()
+        } else {
+            current
+        })
     }
 
     fn rewrap(&self, key: &WrappedKey) -> Result<WrappedKey, CryptoError> {
@@ -438,10 +538,14 @@ impl AccessTokens for FakeAccessTokens {
             user_id: UserId::from_uuid(user.parse().map_err(bad)?),
             session_id: SessionId::from_uuid(session.parse().map_err(bad)?),
             role: Role::parse(role).ok_or(TokenError::Invalid("role"))?,
-            issued_at: OffsetDateTime::from_unix_timestamp(iat.parse().map_err(|_| TokenError::Invalid("iat"))?)
-                .map_err(|_| TokenError::Invalid("iat"))?,
-            expires_at: OffsetDateTime::from_unix_timestamp(exp.parse().map_err(|_| TokenError::Invalid("exp"))?)
-                .map_err(|_| TokenError::Invalid("exp"))?,
+            issued_at: OffsetDateTime::from_unix_timestamp(
+                iat.parse().map_err(|_| TokenError::Invalid("iat"))?,
+            )
+            .map_err(|_| TokenError::Invalid("iat"))?,
+            expires_at: OffsetDateTime::from_unix_timestamp(
+                exp.parse().map_err(|_| TokenError::Invalid("exp"))?,
+            )
+            .map_err(|_| TokenError::Invalid("exp"))?,
         };
         if *prefix != "fake" || claims.expires_at <= self.clock.now() {
             return Err(TokenError::Invalid("expired"));
@@ -511,7 +615,10 @@ impl Totp for FakeTotp {
     }
 
     fn provisioning(&self, _secret: &[u8], account: &str) -> (String, String) {
-        (format!("otpauth://totp/RR:{account}?secret=AAAA"), "AAAA".into())
+        (
+            format!("otpauth://totp/RR:{account}?secret=AAAA"),
+            "AAAA".into(),
+        )
     }
 
     fn verify(&self, _secret: &[u8], code: &str, now: OffsetDateTime) -> Option<i64> {
@@ -530,7 +637,9 @@ impl SettableClock {
     /// A clock showing `now`.
     #[must_use]
     pub fn new(now: OffsetDateTime) -> Self {
-        Self { now: Mutex::new(now) }
+        Self {
+            now: Mutex::new(now),
+        }
     }
 
     /// Moves the clock forward.
@@ -574,7 +683,9 @@ pub struct IdentityFixture {
 /// The identity service on fakes, its clock at 2026-11-29 10:00 UTC.
 #[must_use]
 pub fn identity_fixture() -> IdentityFixture {
-    let clock = Arc::new(SettableClock::new(time::macros::datetime!(2026-11-29 10:00 UTC)));
+    let clock = Arc::new(SettableClock::new(
+        time::macros::datetime!(2026-11-29 10:00 UTC),
+    ));
     let users = Arc::new(FakeUsers::default());
     let sessions = Arc::new(FakeSessions::default());
     let audit = Arc::new(FakeAuditLog::default());
@@ -590,7 +701,9 @@ pub fn identity_fixture() -> IdentityFixture {
         strength: Arc::new(FakeStrength),
         cipher: cipher.clone(),
         blind_index: Arc::new(FakeBlindIndex),
-        tokens: Arc::new(FakeAccessTokens { clock: clock.clone() }),
+        tokens: Arc::new(FakeAccessTokens {
+            clock: clock.clone(),
+        }),
         secrets: Arc::new(FakeSecretTokens::default()),
         totp: Arc::new(FakeTotp),
         clock: clock.clone(),

@@ -132,6 +132,7 @@ impl DatabaseHealth for SwitchableHealth {
 mod identity;
 
 pub use identity::{
-    FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens, FakeSecretTokens,
-    FakeSessions, FakeStrength, FakeTotp, FakeUsers, Outbox, SettableClock, IdentityFixture, identity_fixture,
+    FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens,
+    FakeSecretTokens, FakeSessions, FakeStrength, FakeTotp, FakeUsers, IdentityFixture, Outbox,
+    SettableClock, identity_fixture,
 };

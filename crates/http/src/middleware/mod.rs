@@ -4,10 +4,12 @@
 
 mod observe;
 mod problem_fallback;
+mod rate_limit;
 mod security_headers;
 mod timeout;
 
 pub use observe::{REQUEST_ID, RequestId, observe};
 pub use problem_fallback::problem_fallback;
+pub use rate_limit::{ClientRateLimit, rate_limit};
 pub use security_headers::apply_security_headers;
 pub use timeout::{RequestTimeout, timeout};

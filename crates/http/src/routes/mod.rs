@@ -1,9 +1,13 @@
 //! Route handlers, one module per area. A handler parses, calls one use case and
 //! maps the result; nothing else.
 
+pub mod admin;
+pub mod auth;
 pub mod docs;
 pub mod fallback;
 pub mod health;
+pub mod jwks;
+pub mod me;
 pub mod metrics;
 pub mod reference_data;
 pub mod version;

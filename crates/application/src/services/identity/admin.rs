@@ -18,11 +18,21 @@ impl IdentityService {
     ///
     /// # Errors
     /// [`AppError::Forbidden`] for anyone else; [`AppError::NotFound`].
-    pub async fn change_role(&self, actor: &AuthenticatedActor, target: UserId, role: Role) -> Result<(), AppError> {
+    pub async fn change_role(
+        &self,
+        actor: &AuthenticatedActor,
+        target: UserId,
+        role: Role,
+    ) -> Result<(), AppError> {
         if !actor.may_change_role_of(target) {
             return Err(forbidden(actor));
         }
-        let mut user = self.ports.users.find(target).await?.ok_or(AppError::NotFound)?;
+        let mut user = self
+            .ports
+            .users
+            .find(target)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let previous = user.role;
         if previous == role {
             return Ok(());
@@ -53,11 +63,19 @@ impl IdentityService {
     ) -> Result<(), AppError> {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
-            return Err(AppError::invalid("reason", "invalid_reason", "Donnez un motif de 1 à 500 caractères."));
+            return Err(AppError::invalid(
+                "reason",
+                "invalid_reason",
+                "Donnez un motif de 1 à 500 caractères.",
+            ));
         }
         let now = self.ports.clock.now();
         if until.is_some_and(|end| end <= now) {
-            return Err(AppError::invalid("until", "end_in_the_past", "La fin de la suspension doit être future."));
+            return Err(AppError::invalid(
+                "until",
+                "end_in_the_past",
+                "La fin de la suspension doit être future.",
+            ));
         }
         let mut user = self.staff_target(actor, target).await?;
         user.status = AccountStatus::Suspended {
@@ -75,8 +93,11 @@ impl IdentityService {
         })
         .await?;
         let profile = self.open_profile(&user)?;
-        self.send(mail::security_alert(profile.email, &format!("Votre compte est suspendu. Motif : {reason}")))
-            .await;
+        self.send(mail::security_alert(
+            profile.email,
+            &format!("Votre compte est suspendu. Motif : {reason}"),
+        ))
+        .await;
         Ok(())
     }
 
@@ -84,7 +105,11 @@ impl IdentityService {
     ///
     /// # Errors
     /// As [`IdentityService::suspend`].
-    pub async fn reactivate(&self, actor: &AuthenticatedActor, target: UserId) -> Result<(), AppError> {
+    pub async fn reactivate(
+        &self,
+        actor: &AuthenticatedActor,
+        target: UserId,
+    ) -> Result<(), AppError> {
         let mut user = self.staff_target(actor, target).await?;
         user.status = AccountStatus::Active;
         user.updated_at = self.ports.clock.now();
@@ -98,11 +123,20 @@ impl IdentityService {
         .await
     }
 
-    async fn staff_target(&self, actor: &AuthenticatedActor, target: UserId) -> Result<UserRecord, AppError> {
+    async fn staff_target(
+        &self,
+        actor: &AuthenticatedActor,
+        target: UserId,
+    ) -> Result<UserRecord, AppError> {
         if !actor.may_act_as(Role::Administrator) {
             return Err(forbidden(actor));
         }
-        let user = self.ports.users.find(target).await?.ok_or(AppError::NotFound)?;
+        let user = self
+            .ports
+            .users
+            .find(target)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !actor.may_suspend(target, user.role) {
             return Err(AppError::Forbidden("forbidden"));
         }
@@ -114,7 +148,11 @@ impl IdentityService {
     ///
     /// # Errors
     /// [`AppError::Forbidden`]; [`AppError::ConflictWith`] `username_taken` or `email_taken`.
-    pub async fn create_account(&self, actor: &AuthenticatedActor, account: StaffAccount) -> Result<UserId, AppError> {
+    pub async fn create_account(
+        &self,
+        actor: &AuthenticatedActor,
+        account: StaffAccount,
+    ) -> Result<UserId, AppError> {
         if !actor.may_act_as(Role::SuperAdministrator) {
             return Err(forbidden(actor));
         }
@@ -123,8 +161,11 @@ impl IdentityService {
         let email = account.email.clone();
         let role = account.role;
         let id = self.insert_account(account, &unusable, false).await?;
-        let link = self.issue_reset_link(id, self.policy.invitation_ttl).await?;
-        self.send(mail::invitation(email, &link, role.as_str())).await;
+        let link = self
+            .issue_reset_link(id, self.policy.invitation_ttl)
+            .await?;
+        self.send(mail::invitation(email, &link, role.as_str()))
+            .await;
         self.audit(AuditEvent {
             action: "account_created_by_staff",
             actor: Some(actor.user_id),
@@ -140,14 +181,19 @@ impl IdentityService {
     ///
     /// # Errors
     /// [`AppError::Invalid`] for a refused password; conflicts as for registration.
-    pub async fn bootstrap_account(&self, account: StaffAccount, password: &Password) -> Result<UserId, AppError> {
+    pub async fn bootstrap_account(
+        &self,
+        account: StaffAccount,
+        password: &Password,
+    ) -> Result<UserId, AppError> {
         let hints = [
             account.email.as_str().to_owned(),
             account.username.as_str().to_owned(),
             account.first_name.as_str().to_owned(),
             account.last_name.as_str().to_owned(),
         ];
-        self.check_password_policy(password, &hints).map_err(|v| AppError::Invalid(vec![v]))?;
+        self.check_password_policy(password, &hints)
+            .map_err(|v| AppError::Invalid(vec![v]))?;
         let role = account.role;
         let id = self.insert_account(account, password, true).await?;
         self.audit(AuditEvent {
@@ -160,12 +206,29 @@ impl IdentityService {
         Ok(id)
     }
 
-    async fn insert_account(&self, account: StaffAccount, password: &Password, verified: bool) -> Result<UserId, AppError> {
+    async fn insert_account(
+        &self,
+        account: StaffAccount,
+        password: &Password,
+        verified: bool,
+    ) -> Result<UserId, AppError> {
         let index = self.ports.blind_index.email_index(account.email.as_str());
-        if self.ports.users.find_by_email_index(&index).await?.is_some() {
+        if self
+            .ports
+            .users
+            .find_by_email_index(&index)
+            .await?
+            .is_some()
+        {
             return Err(AppError::ConflictWith("email_taken"));
         }
-        if self.ports.users.find_by_username(&account.username).await?.is_some() {
+        if self
+            .ports
+            .users
+            .find_by_username(&account.username)
+            .await?
+            .is_some()
+        {
             return Err(AppError::ConflictWith("username_taken"));
         }
         let now = self.ports.clock.now();
@@ -178,7 +241,8 @@ impl IdentityService {
             country: account.country,
             phone: None,
         };
-        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile).map_err(crypto_error)?;
+        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile)
+            .map_err(crypto_error)?;
         let record = UserRecord {
             id,
             username: account.username,
@@ -189,7 +253,12 @@ impl IdentityService {
             last_name: sealed.last_name,
             country: sealed.country,
             phone: None,
-            password_hash: self.ports.hasher.hash(password).await.map_err(hashing_error)?,
+            password_hash: self
+                .ports
+                .hasher
+                .hash(password)
+                .await
+                .map_err(hashing_error)?,
             role: account.role,
             status: AccountStatus::Active,
             email_verified_at: verified.then_some(now),

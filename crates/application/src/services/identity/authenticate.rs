@@ -30,7 +30,10 @@ pub(crate) struct SessionGate {
 impl SessionGate {
     fn fresh(&self, id: SessionId, now: OffsetDateTime, ttl: time::Duration) -> Option<Check> {
         let checks = self.checks.lock().ok()?;
-        checks.get(&id).filter(|check| now - check.at < ttl).copied()
+        checks
+            .get(&id)
+            .filter(|check| now - check.at < ttl)
+            .copied()
     }
 
     fn remember(&self, id: SessionId, check: Check, ttl: time::Duration) {

@@ -2,7 +2,9 @@
 //! they come in, plain views where they go out.
 
 use rr_domain::credentials::Password;
-use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber, Role, SessionId, UserId, Username};
+use rr_domain::identity::{
+    CountryCode, Email, PersonName, PhoneNumber, Role, SessionId, UserId, Username,
+};
 use time::OffsetDateTime;
 
 /// A registration, parsed.
@@ -77,7 +79,9 @@ pub struct TokenPair {
 
 impl std::fmt::Debug for TokenPair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenPair").field("session_id", &self.session_id).finish_non_exhaustive()
+        f.debug_struct("TokenPair")
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
     }
 }
 

@@ -12,11 +12,19 @@ impl IdentityService {
     ///
     /// # Errors
     /// [`AppError::Internal`] when a data key's master key is not configured.
-    pub async fn rotate_master_key(&self, batch: u64, mut progress: impl FnMut(u64) + Send) -> Result<u64, AppError> {
+    pub async fn rotate_master_key(
+        &self,
+        batch: u64,
+        mut progress: impl FnMut(u64) + Send,
+    ) -> Result<u64, AppError> {
         let current = self.ports.cipher.current_key_id();
         let mut done = 0_u64;
         loop {
-            let keys = self.ports.users.data_keys_not_under(&current, batch).await?;
+            let keys = self
+                .ports
+                .users
+                .data_keys_not_under(&current, batch)
+                .await?;
             if keys.is_empty() {
                 break;
             }

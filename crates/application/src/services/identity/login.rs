@@ -6,7 +6,9 @@ use time::OffsetDateTime;
 
 use super::{IdentityService, LoginOutcome, TokenPair, crypto_error, hashing_error, std_duration};
 use crate::AppError;
-use crate::ports::{AccessClaims, AuditEvent, OneTimeToken, SessionRecord, TokenPurpose, Verification, fields};
+use crate::ports::{
+    AccessClaims, AuditEvent, OneTimeToken, SessionRecord, TokenPurpose, Verification, fields,
+};
 
 const INVALID_CREDENTIALS: AppError = AppError::Unauthenticated("invalid_credentials");
 
@@ -25,7 +27,12 @@ impl IdentityService {
     /// [`AppError::Unauthenticated`] `invalid_credentials`;
     /// [`AppError::TooManyAttempts`]; [`AppError::Forbidden`]
     /// `email_not_verified` or `account_suspended` (only once the password is right).
-    pub async fn login(&self, email: &Email, password: &Password, client: Option<&str>) -> Result<LoginOutcome, AppError> {
+    pub async fn login(
+        &self,
+        email: &Email,
+        password: &Password,
+        client: Option<&str>,
+    ) -> Result<LoginOutcome, AppError> {
         let index = self.ports.blind_index.email_index(email.as_str());
         let now = self.ports.clock.now();
         if let Err(retry_after_secs) = self.throttle.check(&index, now) {
@@ -33,7 +40,12 @@ impl IdentityService {
         }
         let Some(mut user) = self.ports.users.find_by_email_index(&index).await? else {
             let decoy = self.decoy().await?;
-            let _ = self.ports.hasher.verify(password, &decoy).await.map_err(hashing_error)?;
+            let _ = self
+                .ports
+                .hasher
+                .verify(password, &decoy)
+                .await
+                .map_err(hashing_error)?;
             self.throttle.failed(&index, now);
             // The same writes as a wrong password, so the timing tells nothing.
             self.audit(AuditEvent {
@@ -48,11 +60,24 @@ impl IdentityService {
         if let Some(until) = user.locked_until
             && until > now
         {
-            let _ = self.ports.hasher.verify(password, &user.password_hash).await.map_err(hashing_error)?;
+            let _ = self
+                .ports
+                .hasher
+                .verify(password, &user.password_hash)
+                .await
+                .map_err(hashing_error)?;
             let seconds = u64::try_from((until - now).whole_seconds().max(1)).unwrap_or(1);
-            return Err(AppError::TooManyAttempts { retry_after_secs: seconds });
+            return Err(AppError::TooManyAttempts {
+                retry_after_secs: seconds,
+            });
         }
-        match self.ports.hasher.verify(password, &user.password_hash).await.map_err(hashing_error)? {
+        match self
+            .ports
+            .hasher
+            .verify(password, &user.password_hash)
+            .await
+            .map_err(hashing_error)?
+        {
             Verification::Mismatch => {
                 self.throttle.failed(&index, now);
                 self.record_failure(&mut user, now).await?;
@@ -61,7 +86,12 @@ impl IdentityService {
             Verification::Match { needs_rehash } => {
                 self.throttle.succeeded(&index);
                 if needs_rehash {
-                    user.password_hash = self.ports.hasher.hash(password).await.map_err(hashing_error)?;
+                    user.password_hash = self
+                        .ports
+                        .hasher
+                        .hash(password)
+                        .await
+                        .map_err(hashing_error)?;
                 }
                 if needs_rehash || user.failed_logins > 0 || user.locked_until.is_some() {
                     user.failed_logins = 0;
@@ -103,7 +133,11 @@ impl IdentityService {
         Ok(LoginOutcome::Tokens(pair))
     }
 
-    async fn record_failure(&self, user: &mut UserRecord, now: OffsetDateTime) -> Result<(), AppError> {
+    async fn record_failure(
+        &self,
+        user: &mut UserRecord,
+        now: OffsetDateTime,
+    ) -> Result<(), AppError> {
         let policy = &self.policy.throttle;
         user.failed_logins = user.failed_logins.saturating_add(1);
         let locked = user.failed_logins >= policy.lock_after;
@@ -114,7 +148,11 @@ impl IdentityService {
         user.updated_at = now;
         self.ports.users.update(user).await?;
         self.audit(AuditEvent {
-            action: if locked { "account_locked" } else { "login_failed" },
+            action: if locked {
+                "account_locked"
+            } else {
+                "login_failed"
+            },
             actor: None,
             subject: Some(user.id),
             detail: String::new(),
@@ -203,7 +241,11 @@ impl IdentityService {
             return Ok(true);
         }
         let digest = self.ports.secrets.digest(code);
-        Ok(self.ports.users.consume_recovery_code(user.id, &digest).await?)
+        Ok(self
+            .ports
+            .users
+            .consume_recovery_code(user.id, &digest)
+            .await?)
     }
 
     /// Starts a session and hands out its first tokens.
@@ -222,13 +264,24 @@ impl IdentityService {
             last_used_at: now,
             expires_at: now + std_duration(self.policy.refresh_token_ttl),
             revoked_at: None,
-            client: client.map(|c| c.chars().filter(|ch| !ch.is_control()).take(CLIENT_MAX_CHARS).collect()),
+            client: client.map(|c| {
+                c.chars()
+                    .filter(|ch| !ch.is_control())
+                    .take(CLIENT_MAX_CHARS)
+                    .collect()
+            }),
         };
         self.ports.sessions.create(&session).await?;
         self.sign(user, session.id, refresh.value, now)
     }
 
-    fn sign(&self, user: &UserRecord, session: SessionId, refresh: String, now: OffsetDateTime) -> Result<TokenPair, AppError> {
+    fn sign(
+        &self,
+        user: &UserRecord,
+        session: SessionId,
+        refresh: String,
+        now: OffsetDateTime,
+    ) -> Result<TokenPair, AppError> {
         let lifetime = self.ports.tokens.lifetime();
         let access = self
             .ports
@@ -268,13 +321,23 @@ impl IdentityService {
         if !session.is_live_at(now) {
             return Err(INVALID);
         }
-        let user = self.ports.users.find(session.user_id).await?.ok_or(INVALID)?;
+        let user = self
+            .ports
+            .users
+            .find(session.user_id)
+            .await?
+            .ok_or(INVALID)?;
         if !user.status.is_active_at(now) {
             return Err(AppError::Forbidden("account_suspended"));
         }
         let next = self.ports.secrets.generate();
         let expires_at = now + std_duration(self.policy.refresh_token_ttl);
-        if !self.ports.sessions.rotate(session.id, &digest, &next.digest, now, expires_at).await? {
+        if !self
+            .ports
+            .sessions
+            .rotate(session.id, &digest, &next.digest, now, expires_at)
+            .await?
+        {
             // Another request spent this token first: treat it as a reuse.
             self.revoke_reused(session.id, now).await?;
             return Err(INVALID);
@@ -282,10 +345,19 @@ impl IdentityService {
         self.sign(&user, session.id, next.value, now)
     }
 
-    async fn revoke_reused(&self, session_id: SessionId, now: OffsetDateTime) -> Result<(), AppError> {
+    async fn revoke_reused(
+        &self,
+        session_id: SessionId,
+        now: OffsetDateTime,
+    ) -> Result<(), AppError> {
         self.ports.sessions.revoke(session_id, now).await?;
         self.forget_session(session_id);
-        let owner = self.ports.sessions.find(session_id).await?.map(|s| s.user_id);
+        let owner = self
+            .ports
+            .sessions
+            .find(session_id)
+            .await?
+            .map(|s| s.user_id);
         self.audit(AuditEvent {
             action: "refresh_token_reused",
             actor: None,

@@ -17,7 +17,8 @@ mod throttle;
 mod two_factor;
 
 pub use commands::{
-    AccountView, LoginOutcome, NewAccount, ProfileChanges, SessionView, StaffAccount, TokenPair, TotpEnrolment,
+    AccountView, LoginOutcome, NewAccount, ProfileChanges, SessionView, StaffAccount, TokenPair,
+    TotpEnrolment,
 };
 pub use throttle::ThrottlePolicy;
 
@@ -29,8 +30,9 @@ use rr_domain::identity::{Profile, UserRecord};
 
 use crate::AppError;
 use crate::ports::{
-    AccessTokens, AuditEvent, AuditLog, BlindIndex, Clock, CryptoError, FieldCipher, HashingError, Mailer,
-    OneTimeTokenRepository, PasswordHasher, PasswordStrength, SecretTokens, SessionRepository, Totp, UserRepository,
+    AccessTokens, AuditEvent, AuditLog, BlindIndex, Clock, CryptoError, FieldCipher, HashingError,
+    Mailer, OneTimeTokenRepository, PasswordHasher, PasswordStrength, SecretTokens,
+    SessionRepository, Totp, UserRepository,
 };
 use authenticate::SessionGate;
 use throttle::Throttle;
@@ -120,7 +122,9 @@ pub struct IdentityService {
 
 impl std::fmt::Debug for IdentityService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IdentityService").field("policy", &self.policy).finish_non_exhaustive()
+        f.debug_struct("IdentityService")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
     }
 }
 
@@ -150,7 +154,11 @@ impl IdentityService {
     }
 
     async fn audit(&self, event: AuditEvent) -> Result<(), AppError> {
-        self.ports.audit.append(event, self.ports.clock.now()).await.map_err(AppError::from)
+        self.ports
+            .audit
+            .append(event, self.ports.clock.now())
+            .await
+            .map_err(AppError::from)
     }
 
     /// The clear profile of a stored account.
@@ -159,20 +167,32 @@ impl IdentityService {
 
         use crate::ports::fields;
 
-        let open = |field: &str, sealed: &rr_domain::identity::Sealed| -> Result<String, AppError> {
-            let bytes = self.ports.cipher.open(&user.data_key, user.id, field, sealed).map_err(crypto_error)?;
-            String::from_utf8(bytes).map_err(AppError::internal)
+        let open =
+            |field: &str, sealed: &rr_domain::identity::Sealed| -> Result<String, AppError> {
+                let bytes = self
+                    .ports
+                    .cipher
+                    .open(&user.data_key, user.id, field, sealed)
+                    .map_err(crypto_error)?;
+                String::from_utf8(bytes).map_err(AppError::internal)
+            };
+        let corrupt = |e: rr_domain::DomainError| {
+            AppError::internal(format!("stored profile is invalid: {e}"))
         };
-        let corrupt = |e: rr_domain::DomainError| AppError::internal(format!("stored profile is invalid: {e}"));
         Ok(Profile {
             email: Email::parse(&open(fields::EMAIL, &user.email)?).map_err(corrupt)?,
-            first_name: PersonName::parse(&open(fields::FIRST_NAME, &user.first_name)?).map_err(corrupt)?,
-            last_name: PersonName::parse(&open(fields::LAST_NAME, &user.last_name)?).map_err(corrupt)?,
+            first_name: PersonName::parse(&open(fields::FIRST_NAME, &user.first_name)?)
+                .map_err(corrupt)?,
+            last_name: PersonName::parse(&open(fields::LAST_NAME, &user.last_name)?)
+                .map_err(corrupt)?,
             country: CountryCode::parse(&open(fields::COUNTRY, &user.country)?).map_err(corrupt)?,
             phone: user
                 .phone
                 .as_ref()
-                .map(|sealed| open(fields::PHONE, sealed).and_then(|p| PhoneNumber::parse(&p).map_err(corrupt)))
+                .map(|sealed| {
+                    open(fields::PHONE, sealed)
+                        .and_then(|p| PhoneNumber::parse(&p).map_err(corrupt))
+                })
                 .transpose()?,
         })
     }
@@ -185,7 +205,9 @@ impl IdentityService {
         let hash = self
             .ports
             .hasher
-            .hash(&rr_domain::credentials::Password::new("decoy password, never anyone's"))
+            .hash(&rr_domain::credentials::Password::new(
+                "decoy password, never anyone's",
+            ))
             .await
             .map_err(hashing_error)?;
         let _ = self.decoy_hash.set(hash.clone());
@@ -207,4 +229,3 @@ fn hashing_error(err: HashingError) -> AppError {
 fn std_duration(d: Duration) -> time::Duration {
     time::Duration::try_from(d).unwrap_or(time::Duration::MAX)
 }
-

@@ -12,8 +12,13 @@ const PASSPHRASE_BITS: f64 = 80.0;
 
 impl IdentityService {
     /// Checks a new password against the CNIL rule and the strength estimator.
-    pub(super) fn check_password_policy(&self, password: &Password, hints: &[String]) -> Result<(), FieldViolation> {
-        let violation = |rule: PasswordRule| FieldViolation::new("password", rule.code(), rule.message());
+    pub(super) fn check_password_policy(
+        &self,
+        password: &Password,
+        hints: &[String],
+    ) -> Result<(), FieldViolation> {
+        let violation =
+            |rule: PasswordRule| FieldViolation::new("password", rule.code(), rule.message());
         let estimate = self.ports.strength.assess(password.expose(), hints);
         match check_structure(password.expose()) {
             Ok(()) => {}
@@ -41,8 +46,19 @@ impl IdentityService {
         current: &Password,
         new: &Password,
     ) -> Result<(), AppError> {
-        let mut user = self.ports.users.find(actor.user_id).await?.ok_or(AppError::NotFound)?;
-        match self.ports.hasher.verify(current, &user.password_hash).await.map_err(hashing_error)? {
+        let mut user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match self
+            .ports
+            .hasher
+            .verify(current, &user.password_hash)
+            .await
+            .map_err(hashing_error)?
+        {
             Verification::Match { .. } => {}
             Verification::Mismatch => return Err(AppError::Unauthenticated("invalid_credentials")),
         }
@@ -53,12 +69,17 @@ impl IdentityService {
             profile.first_name.as_str().to_owned(),
             profile.last_name.as_str().to_owned(),
         ];
-        self.check_password_policy(new, &hints).map_err(|v| AppError::Invalid(vec![v]))?;
+        self.check_password_policy(new, &hints)
+            .map_err(|v| AppError::Invalid(vec![v]))?;
         let now = self.ports.clock.now();
         user.password_hash = self.ports.hasher.hash(new).await.map_err(hashing_error)?;
         user.updated_at = now;
         self.ports.users.update(&user).await?;
-        let revoked = self.ports.sessions.revoke_all(user.id, Some(actor.session_id), now).await?;
+        let revoked = self
+            .ports
+            .sessions
+            .revoke_all(user.id, Some(actor.session_id), now)
+            .await?;
         self.audit(AuditEvent {
             action: "password_changed",
             actor: Some(user.id),
@@ -66,8 +87,11 @@ impl IdentityService {
             detail: format!("other_sessions_revoked={revoked}"),
         })
         .await?;
-        self.send(mail::security_alert(profile.email, "Le mot de passe de votre compte vient d'être modifié."))
-            .await;
+        self.send(mail::security_alert(
+            profile.email,
+            "Le mot de passe de votre compte vient d'être modifié.",
+        ))
+        .await;
         Ok(())
     }
 
@@ -81,7 +105,9 @@ impl IdentityService {
         let Some(user) = self.ports.users.find_by_email_index(&index).await? else {
             return Ok(());
         };
-        let link = self.issue_reset_link(user.id, self.policy.reset_ttl).await?;
+        let link = self
+            .issue_reset_link(user.id, self.policy.reset_ttl)
+            .await?;
         self.send(mail::password_reset(email.clone(), &link)).await;
         self.audit(AuditEvent {
             action: "password_reset_requested",
@@ -97,7 +123,10 @@ impl IdentityService {
         user: rr_domain::identity::UserId,
         ttl: std::time::Duration,
     ) -> Result<String, AppError> {
-        self.ports.one_time_tokens.revoke_all(user, TokenPurpose::PasswordReset).await?;
+        self.ports
+            .one_time_tokens
+            .revoke_all(user, TokenPurpose::PasswordReset)
+            .await?;
         let token = self.ports.secrets.generate();
         self.ports
             .one_time_tokens
@@ -108,7 +137,10 @@ impl IdentityService {
                 expires_at: self.ports.clock.now() + std_duration(ttl),
             })
             .await?;
-        Ok(format!("{}/compte/nouveau-mot-de-passe?jeton={}", self.policy.frontend_url, token.value))
+        Ok(format!(
+            "{}/compte/nouveau-mot-de-passe?jeton={}",
+            self.policy.frontend_url, token.value
+        ))
     }
 
     /// Sets a new password with the token of a reset link; every session is
@@ -119,7 +151,8 @@ impl IdentityService {
     pub async fn reset_password(&self, token: &str, new: &Password) -> Result<(), AppError> {
         // The rules that need no personal data are checked before the link is
         // used up, so a refused password rarely costs the person their link.
-        self.check_password_policy(new, &[]).map_err(|v| AppError::Invalid(vec![v]))?;
+        self.check_password_policy(new, &[])
+            .map_err(|v| AppError::Invalid(vec![v]))?;
         let digest = self.ports.secrets.digest(token);
         let now = self.ports.clock.now();
         let user_id = self
@@ -128,7 +161,12 @@ impl IdentityService {
             .consume(&digest, TokenPurpose::PasswordReset, now)
             .await?
             .ok_or(AppError::InvalidToken)?;
-        let mut user = self.ports.users.find(user_id).await?.ok_or(AppError::InvalidToken)?;
+        let mut user = self
+            .ports
+            .users
+            .find(user_id)
+            .await?
+            .ok_or(AppError::InvalidToken)?;
         let profile = self.open_profile(&user)?;
         let hints = [
             profile.email.as_str().to_owned(),
@@ -138,7 +176,9 @@ impl IdentityService {
         ];
         if let Err(violation) = self.check_password_policy(new, &hints) {
             // The link is spent: send a fresh one right away.
-            let link = self.issue_reset_link(user_id, self.policy.reset_ttl).await?;
+            let link = self
+                .issue_reset_link(user_id, self.policy.reset_ttl)
+                .await?;
             self.send(mail::password_reset(profile.email, &link)).await;
             return Err(AppError::Invalid(vec![violation]));
         }

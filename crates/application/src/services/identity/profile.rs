@@ -12,7 +12,12 @@ impl IdentityService {
     /// # Errors
     /// [`AppError::NotFound`] if the account vanished.
     pub async fn me(&self, actor: &AuthenticatedActor) -> Result<AccountView, AppError> {
-        let user = self.ports.users.find(actor.user_id).await?.ok_or(AppError::NotFound)?;
+        let user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let profile = self.open_profile(&user)?;
         Ok(AccountView {
             id: user.id,
@@ -35,8 +40,17 @@ impl IdentityService {
     ///
     /// # Errors
     /// [`AppError::ConflictWith`] `username_taken` or `email_taken`.
-    pub async fn update_me(&self, actor: &AuthenticatedActor, changes: ProfileChanges) -> Result<AccountView, AppError> {
-        let mut user = self.ports.users.find(actor.user_id).await?.ok_or(AppError::NotFound)?;
+    pub async fn update_me(
+        &self,
+        actor: &AuthenticatedActor,
+        changes: ProfileChanges,
+    ) -> Result<AccountView, AppError> {
+        let mut user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let current = self.open_profile(&user)?;
         let email_changed = changes.email.as_ref().is_some_and(|e| *e != current.email);
         if let Some(username) = &changes.username
@@ -47,7 +61,13 @@ impl IdentityService {
         }
         if email_changed && let Some(email) = &changes.email {
             let index = self.ports.blind_index.email_index(email.as_str());
-            if self.ports.users.find_by_email_index(&index).await?.is_some() {
+            if self
+                .ports
+                .users
+                .find_by_email_index(&index)
+                .await?
+                .is_some()
+            {
                 return Err(AppError::ConflictWith("email_taken"));
             }
             user.email_index = index;
@@ -60,7 +80,13 @@ impl IdentityService {
             country: changes.country.unwrap_or(current.country),
             phone: changes.phone.unwrap_or(current.phone),
         };
-        let sealed = seal_profile(self.ports.cipher.as_ref(), &user.data_key, user.id, &profile).map_err(crypto_error)?;
+        let sealed = seal_profile(
+            self.ports.cipher.as_ref(),
+            &user.data_key,
+            user.id,
+            &profile,
+        )
+        .map_err(crypto_error)?;
         user.email = sealed.email;
         user.first_name = sealed.first_name;
         user.last_name = sealed.last_name;
@@ -72,14 +98,20 @@ impl IdentityService {
         user.updated_at = self.ports.clock.now();
         match self.ports.users.update(&user).await {
             Ok(()) => {}
-            Err(crate::RepositoryError::Conflict(_)) => return Err(AppError::ConflictWith("username_taken")),
+            Err(crate::RepositoryError::Conflict(_)) => {
+                return Err(AppError::ConflictWith("username_taken"));
+            }
             Err(err) => return Err(err.into()),
         }
         self.audit(AuditEvent {
             action: "profile_rectified",
             actor: Some(user.id),
             subject: Some(user.id),
-            detail: if email_changed { "email_changed=true".into() } else { String::new() },
+            detail: if email_changed {
+                "email_changed=true".into()
+            } else {
+                String::new()
+            },
         })
         .await?;
         if email_changed {

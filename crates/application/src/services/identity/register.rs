@@ -50,13 +50,31 @@ impl IdentityService {
         }
 
         let email_index = self.ports.blind_index.email_index(account.email.as_str());
-        let password_hash = self.ports.hasher.hash(&account.password).await.map_err(hashing_error)?;
-        if self.ports.users.find_by_email_index(&email_index).await?.is_some() {
+        let password_hash = self
+            .ports
+            .hasher
+            .hash(&account.password)
+            .await
+            .map_err(hashing_error)?;
+        if self
+            .ports
+            .users
+            .find_by_email_index(&email_index)
+            .await?
+            .is_some()
+        {
             let hint = format!("{}/compte/mot-de-passe-oublie", self.policy.frontend_url);
-            self.send(mail::already_registered(account.email, &hint)).await;
+            self.send(mail::already_registered(account.email, &hint))
+                .await;
             return Ok(());
         }
-        if self.ports.users.find_by_username(&account.username).await?.is_some() {
+        if self
+            .ports
+            .users
+            .find_by_username(&account.username)
+            .await?
+            .is_some()
+        {
             return Err(AppError::ConflictWith("username_taken"));
         }
 
@@ -70,7 +88,8 @@ impl IdentityService {
             country: account.country,
             phone: account.phone,
         };
-        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile).map_err(crypto_error)?;
+        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile)
+            .map_err(crypto_error)?;
         let record = UserRecord {
             id,
             username: account.username,
@@ -97,7 +116,9 @@ impl IdentityService {
         match self.ports.users.insert(&record).await {
             Ok(()) => {}
             // Lost a race with a registration of the same email or username.
-            Err(crate::RepositoryError::Conflict(_)) => return Err(AppError::ConflictWith("username_taken")),
+            Err(crate::RepositoryError::Conflict(_)) => {
+                return Err(AppError::ConflictWith("username_taken"));
+            }
             Err(err) => return Err(err.into()),
         }
         self.audit(AuditEvent {
@@ -115,7 +136,10 @@ impl IdentityService {
     ///
     /// # Errors
     /// Only infrastructure failures.
-    pub async fn resend_verification(&self, email: &rr_domain::identity::Email) -> Result<(), AppError> {
+    pub async fn resend_verification(
+        &self,
+        email: &rr_domain::identity::Email,
+    ) -> Result<(), AppError> {
         let index = self.ports.blind_index.email_index(email.as_str());
         if let Some(user) = self.ports.users.find_by_email_index(&index).await?
             && user.email_verified_at.is_none()
@@ -130,7 +154,10 @@ impl IdentityService {
         user: &UserRecord,
         email: rr_domain::identity::Email,
     ) -> Result<(), AppError> {
-        self.ports.one_time_tokens.revoke_all(user.id, TokenPurpose::EmailVerification).await?;
+        self.ports
+            .one_time_tokens
+            .revoke_all(user.id, TokenPurpose::EmailVerification)
+            .await?;
         let token = self.ports.secrets.generate();
         self.ports
             .one_time_tokens
@@ -141,7 +168,10 @@ impl IdentityService {
                 expires_at: self.ports.clock.now() + std_duration(self.policy.verification_ttl),
             })
             .await?;
-        let link = format!("{}/compte/verification?jeton={}", self.policy.frontend_url, token.value);
+        let link = format!(
+            "{}/compte/verification?jeton={}",
+            self.policy.frontend_url, token.value
+        );
         self.send(mail::verification(email, &link)).await;
         Ok(())
     }
@@ -159,7 +189,12 @@ impl IdentityService {
             .consume(&digest, TokenPurpose::EmailVerification, now)
             .await?
             .ok_or(AppError::InvalidToken)?;
-        let mut user = self.ports.users.find(user_id).await?.ok_or(AppError::InvalidToken)?;
+        let mut user = self
+            .ports
+            .users
+            .find(user_id)
+            .await?
+            .ok_or(AppError::InvalidToken)?;
         user.email_verified_at = Some(now);
         user.updated_at = now;
         self.ports.users.update(&user).await?;

@@ -12,7 +12,10 @@ impl IdentityService {
     /// # Errors
     /// Only infrastructure failures.
     pub async fn logout(&self, actor: &AuthenticatedActor) -> Result<(), AppError> {
-        self.ports.sessions.revoke(actor.session_id, self.ports.clock.now()).await?;
+        self.ports
+            .sessions
+            .revoke(actor.session_id, self.ports.clock.now())
+            .await?;
         self.forget_session(actor.session_id);
         self.audit(AuditEvent {
             action: "logout",
@@ -28,7 +31,11 @@ impl IdentityService {
     /// # Errors
     /// Only infrastructure failures.
     pub async fn logout_everywhere(&self, actor: &AuthenticatedActor) -> Result<u64, AppError> {
-        let revoked = self.ports.sessions.revoke_all(actor.user_id, None, self.ports.clock.now()).await?;
+        let revoked = self
+            .ports
+            .sessions
+            .revoke_all(actor.user_id, None, self.ports.clock.now())
+            .await?;
         self.forget_session(actor.session_id);
         self.audit(AuditEvent {
             action: "logout_everywhere",
@@ -45,7 +52,11 @@ impl IdentityService {
     /// # Errors
     /// Only infrastructure failures.
     pub async fn sessions(&self, actor: &AuthenticatedActor) -> Result<Vec<SessionView>, AppError> {
-        let sessions = self.ports.sessions.list_live(actor.user_id, self.ports.clock.now()).await?;
+        let sessions = self
+            .ports
+            .sessions
+            .list_live(actor.user_id, self.ports.clock.now())
+            .await?;
         Ok(sessions
             .into_iter()
             .map(|s| SessionView {
@@ -62,12 +73,19 @@ impl IdentityService {
     ///
     /// # Errors
     /// [`AppError::NotFound`] when the session is not the caller's (or does not exist).
-    pub async fn revoke_session(&self, actor: &AuthenticatedActor, id: SessionId) -> Result<(), AppError> {
+    pub async fn revoke_session(
+        &self,
+        actor: &AuthenticatedActor,
+        id: SessionId,
+    ) -> Result<(), AppError> {
         let session = self.ports.sessions.find(id).await?;
         if session.is_none_or(|s| s.user_id != actor.user_id) {
             return Err(AppError::NotFound);
         }
-        self.ports.sessions.revoke(id, self.ports.clock.now()).await?;
+        self.ports
+            .sessions
+            .revoke(id, self.ports.clock.now())
+            .await?;
         self.forget_session(id);
         self.audit(AuditEvent {
             action: "session_revoked",

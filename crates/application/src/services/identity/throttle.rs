@@ -75,7 +75,9 @@ impl Throttle {
         let Some(entry) = failures.get(key) else {
             return Ok(());
         };
-        if now - entry.last > std_to_time(self.policy.window) && entry.count < self.policy.lock_after {
+        if now - entry.last > std_to_time(self.policy.window)
+            && entry.count < self.policy.lock_after
+        {
             return Ok(());
         }
         let wait = if entry.count >= self.policy.lock_after {
@@ -107,17 +109,25 @@ impl Throttle {
             let horizon = now - std_to_time(self.policy.window.max(self.policy.lock_for));
             failures.retain(|_, entry| entry.last > horizon);
             if failures.len() >= self.policy.capacity
-                && let Some(stalest) = failures.iter().min_by_key(|(_, e)| e.last).map(|(k, _)| k.clone())
+                && let Some(stalest) = failures
+                    .iter()
+                    .min_by_key(|(_, e)| e.last)
+                    .map(|(k, _)| k.clone())
             {
                 failures.remove(&stalest);
             }
         }
         let window = std_to_time(self.policy.window);
-        let entry = failures.entry(key.to_vec()).or_insert(Failures { count: 0, last: now });
+        let entry = failures.entry(key.to_vec()).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
         if now - entry.last > window && entry.count < self.policy.lock_after {
             entry.count = 0;
         }
-        if entry.count >= self.policy.lock_after && now - entry.last > std_to_time(self.policy.lock_for) {
+        if entry.count >= self.policy.lock_after
+            && now - entry.last > std_to_time(self.policy.lock_for)
+        {
             entry.count = 0;
         }
         entry.count += 1;

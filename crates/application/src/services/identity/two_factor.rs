@@ -16,7 +16,12 @@ impl IdentityService {
     /// # Errors
     /// [`AppError::ConflictWith`] `two_factor_already_enabled`.
     pub async fn begin_totp(&self, actor: &AuthenticatedActor) -> Result<TotpEnrolment, AppError> {
-        let mut user = self.ports.users.find(actor.user_id).await?.ok_or(AppError::NotFound)?;
+        let mut user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if user.totp_enabled {
             return Err(AppError::ConflictWith("two_factor_already_enabled"));
         }
@@ -30,8 +35,14 @@ impl IdentityService {
         user.totp_last_step = None;
         user.updated_at = self.ports.clock.now();
         self.ports.users.update(&user).await?;
-        let (provisioning_uri, secret) = self.ports.totp.provisioning(&secret, user.username.as_str());
-        Ok(TotpEnrolment { provisioning_uri, secret })
+        let (provisioning_uri, secret) = self
+            .ports
+            .totp
+            .provisioning(&secret, user.username.as_str());
+        Ok(TotpEnrolment {
+            provisioning_uri,
+            secret,
+        })
     }
 
     /// Confirms the enrolment with a code from the app; returns the recovery
@@ -40,8 +51,17 @@ impl IdentityService {
     /// # Errors
     /// [`AppError::ConflictWith`] `two_factor_not_started`;
     /// [`AppError::Unauthenticated`] `invalid_second_factor` for a wrong code.
-    pub async fn confirm_totp(&self, actor: &AuthenticatedActor, code: &str) -> Result<Vec<String>, AppError> {
-        let mut user = self.ports.users.find(actor.user_id).await?.ok_or(AppError::NotFound)?;
+    pub async fn confirm_totp(
+        &self,
+        actor: &AuthenticatedActor,
+        code: &str,
+    ) -> Result<Vec<String>, AppError> {
+        let mut user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if user.totp_enabled {
             return Err(AppError::ConflictWith("two_factor_already_enabled"));
         }
@@ -53,9 +73,14 @@ impl IdentityService {
         if !is_totp || !self.second_factor_matches(&mut user, code, now).await? {
             return Err(AppError::Unauthenticated("invalid_second_factor"));
         }
-        let codes: Vec<_> = (0..RECOVERY_CODES).map(|_| self.ports.secrets.recovery_code()).collect();
+        let codes: Vec<_> = (0..RECOVERY_CODES)
+            .map(|_| self.ports.secrets.recovery_code())
+            .collect();
         let digests: Vec<Vec<u8>> = codes.iter().map(|c| c.digest.clone()).collect();
-        self.ports.users.replace_recovery_codes(user.id, &digests).await?;
+        self.ports
+            .users
+            .replace_recovery_codes(user.id, &digests)
+            .await?;
         user.totp_enabled = true;
         user.updated_at = now;
         self.ports.users.update(&user).await?;
@@ -68,8 +93,11 @@ impl IdentityService {
         })
         .await?;
         let profile = self.open_profile(&user)?;
-        self.send(mail::security_alert(profile.email, "La double authentification est désormais active sur votre compte."))
-            .await;
+        self.send(mail::security_alert(
+            profile.email,
+            "La double authentification est désormais active sur votre compte.",
+        ))
+        .await;
         Ok(codes.into_iter().map(|c| c.value).collect())
     }
 
@@ -79,15 +107,31 @@ impl IdentityService {
     /// # Errors
     /// [`AppError::Forbidden`] `two_factor_mandatory`; [`AppError::Unauthenticated`]
     /// `invalid_credentials` or `invalid_second_factor`.
-    pub async fn disable_totp(&self, actor: &AuthenticatedActor, password: &Password, code: &str) -> Result<(), AppError> {
-        let mut user = self.ports.users.find(actor.user_id).await?.ok_or(AppError::NotFound)?;
+    pub async fn disable_totp(
+        &self,
+        actor: &AuthenticatedActor,
+        password: &Password,
+        code: &str,
+    ) -> Result<(), AppError> {
+        let mut user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if user.role.is_staff() {
             return Err(AppError::Forbidden("two_factor_mandatory"));
         }
         if !user.totp_enabled {
             return Err(AppError::ConflictWith("two_factor_not_enabled"));
         }
-        match self.ports.hasher.verify(password, &user.password_hash).await.map_err(hashing_error)? {
+        match self
+            .ports
+            .hasher
+            .verify(password, &user.password_hash)
+            .await
+            .map_err(hashing_error)?
+        {
             Verification::Match { .. } => {}
             Verification::Mismatch => return Err(AppError::Unauthenticated("invalid_credentials")),
         }
@@ -100,7 +144,10 @@ impl IdentityService {
         user.totp_last_step = None;
         user.updated_at = now;
         self.ports.users.update(&user).await?;
-        self.ports.users.replace_recovery_codes(user.id, &[]).await?;
+        self.ports
+            .users
+            .replace_recovery_codes(user.id, &[])
+            .await?;
         self.forget_session(actor.session_id);
         self.audit(AuditEvent {
             action: "two_factor_disabled",
@@ -110,8 +157,11 @@ impl IdentityService {
         })
         .await?;
         let profile = self.open_profile(&user)?;
-        self.send(mail::security_alert(profile.email, "La double authentification a été désactivée sur votre compte."))
-            .await;
+        self.send(mail::security_alert(
+            profile.email,
+            "La double authentification a été désactivée sur votre compte.",
+        ))
+        .await;
         Ok(())
     }
 }
