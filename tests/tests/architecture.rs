@@ -7,17 +7,18 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const OURS: [&str; 8] = [
+const OURS: [&str; 9] = [
     "rr-domain",
     "rr-application",
     "rr-persistence",
     "rr-security",
     "rr-http",
+    "rr-mail",
     "rr-server",
     "rr-migrations",
     "rr-acceptance-tests",
 ];
-const ADAPTERS: [&str; 3] = ["rr-persistence", "rr-security", "rr-http"];
+const ADAPTERS: [&str; 4] = ["rr-persistence", "rr-security", "rr-http", "rr-mail"];
 const FRAMEWORKS: [&str; 9] = [
     "sea-orm",
     "sea-orm-migration",
