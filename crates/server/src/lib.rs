@@ -11,6 +11,7 @@ pub mod cli;
 pub mod settings;
 mod startup;
 pub mod telemetry;
+pub mod wiring;
 
 pub use settings::{Profile, Settings};
 pub use startup::Application;

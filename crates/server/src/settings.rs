@@ -6,12 +6,14 @@
 //! The shipped files are also compiled into the binary: a file missing from the
 //! configuration directory falls back to its shipped content.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use rr_http::HttpSettings;
+use rr_mail::{MailSettings, Transport};
 use rr_persistence::{DatabaseSettings, Engine};
+use rr_security::{KeySettings, PasswordHashingSettings};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
@@ -25,6 +27,39 @@ pub struct Settings {
     pub database: DatabaseSettings,
     /// `[telemetry]`: log format and filter.
     pub telemetry: TelemetrySettings,
+    /// `[identity]`: accounts and sessions.
+    pub identity: IdentitySettings,
+    /// `[security]`: password hashing and key material.
+    pub security: SecuritySettings,
+    /// `[mail]`: outgoing mail.
+    pub mail: MailSettings,
+}
+
+/// `[identity]`: durations and addresses of the identity use cases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentitySettings {
+    /// Version of the privacy policy new accounts accept.
+    pub privacy_policy_version: String,
+    /// Base address of the web client, for links in emails.
+    pub frontend_url: String,
+    /// Life of a refresh token (an idle session), in days.
+    pub refresh_token_ttl_days: u64,
+    /// Bound on how late a revocation, suspension or role change takes effect, in seconds.
+    pub session_check_secs: u64,
+}
+
+/// `[security]`: password hashing and the keys.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecuritySettings {
+    /// `[security.password]`: argon2id parameters and concurrency.
+    pub password: PasswordHashingSettings,
+    /// `[security.keys]`: master keys, blind-index key, token signing keys.
+    /// Required in production; generated under `development_keys_dir` otherwise.
+    pub keys: Option<KeySettings>,
+    /// Where development keys are generated on first start.
+    pub development_keys_dir: PathBuf,
 }
 
 /// `[telemetry]`: how logs are written.
@@ -102,7 +137,16 @@ pub enum SettingsError {
         #[source]
         source: std::io::Error,
     },
-    /// The production profile needs a MariaDB URL given explicitly.
+    /// The production profile needs its keys configured, never generated.
+    #[error(
+        "the production profile refuses to start without [security.keys]: master keys, blind-index key \
+         and token signing keys (see docs/operations/runbook.md)"
+    )]
+    ProductionNeedsKeys,
+    /// The production profile sends real mail.
+    #[error("the production profile needs mail.transport = \"smtp\"")]
+    ProductionNeedsSmtp,
+    /// The production profile needs its MariaDB URL given explicitly.
     #[error(
         "the production profile refuses to start without an explicit MariaDB URL: \
          set RR_DATABASE__URL=mysql://user:password@host:port/database"
@@ -153,6 +197,12 @@ pub fn load(profile: Profile, dir: &Path) -> Result<Settings, SettingsError> {
     {
         return Err(SettingsError::ProductionNeedsDatabaseUrl);
     }
+    if profile == Profile::Production && settings.security.keys.is_none() {
+        return Err(SettingsError::ProductionNeedsKeys);
+    }
+    if profile == Profile::Production && settings.mail.transport != Transport::Smtp {
+        return Err(SettingsError::ProductionNeedsSmtp);
+    }
     Ok(settings)
 }
 
@@ -162,6 +212,23 @@ mod tests {
     use figment::Jail;
 
     use super::*;
+
+    /// The shipped files, with keys added to production.toml as an operator would.
+    fn production_dir_with_keys(jail: &mut Jail) -> figment::Result<std::path::PathBuf> {
+        for (name, content) in SHIPPED_FILES {
+            let mut content = content.to_owned();
+            if name == "production.toml" {
+                content.push_str(
+                    "\n[security.keys]\ncurrent_master_key = \"k1\"\nmaster_keys = [{ id = \"k1\", file = \"/etc/rr/master-k1.key\" }]\n\
+                     blind_index_key_file = \"/etc/rr/blind-index.key\"\ncurrent_jwt_key = \"j1\"\n\
+                     jwt_signing_keys = [{ id = \"j1\", file = \"/etc/rr/jwt-j1.pem\" }]\n\
+                     jwt_issuer = \"https://ressources-relationnelles.gouv.fr\"\njwt_audience = \"rr-api\"\n",
+                );
+            }
+            jail.create_file(name, &content)?;
+        }
+        Ok(jail.directory().to_path_buf())
+    }
 
     fn shipped_dir() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config")
@@ -176,8 +243,8 @@ mod tests {
                 assert!(settings.http.body_limit_bytes > 0);
             }
             jail.set_env("RR_DATABASE__URL", "mysql://rr:rr@db:3307/rr");
-            let production =
-                load(Profile::Production, &shipped_dir()).map_err(|e| e.to_string())?;
+            let dir = production_dir_with_keys(jail)?;
+            let production = load(Profile::Production, &dir).map_err(|e| e.to_string())?;
             assert_eq!(production.telemetry.format, LogFormat::Json);
             Ok(())
         });
@@ -254,6 +321,21 @@ mod tests {
             jail.set_env("RR_DATABASE__URL", "sqlite://prod.sqlite");
             let err = load(Profile::Production, &shipped_dir()).unwrap_err();
             assert!(matches!(err, SettingsError::ProductionNeedsDatabaseUrl));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_keys_or_smtp() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            jail.set_env("RR_DATABASE__URL", "mysql://rr:rr@db:3307/rr");
+            let err = load(Profile::Production, &shipped_dir()).unwrap_err();
+            assert!(matches!(err, SettingsError::ProductionNeedsKeys), "{err}");
+            let dir = production_dir_with_keys(jail)?;
+            jail.set_env("RR_MAIL__TRANSPORT", "directory");
+            let err = load(Profile::Production, &dir).unwrap_err();
+            assert!(matches!(err, SettingsError::ProductionNeedsSmtp), "{err}");
             Ok(())
         });
     }

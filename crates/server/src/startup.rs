@@ -7,6 +7,7 @@ use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use anyhow::Context;
 use rr_application::services::{HealthService, ReferenceDataService};
+use rr_http::middleware::ClientRateLimit;
 use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
 use rr_persistence::Database;
 
@@ -48,6 +49,12 @@ impl Application {
         let services = Services {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
+            identity: crate::wiring::identity(&settings, &database)?,
+            auth_rate_limit: ClientRateLimit::new(
+                settings.http.auth_requests_per_minute,
+                settings.http.auth_burst,
+                settings.http.trust_forwarded_for,
+            ),
             metrics: Metrics::new().context("registering metrics")?,
             version: VersionInfo {
                 name: "rr-server".into(),
