@@ -1,4 +1,4 @@
-//! [`AccessTokens`] as EdDSA (Ed25519) JSON Web Tokens.
+//! [`AccessTokens`] as `EdDSA` (Ed25519) JSON Web Tokens.
 //!
 //! Issued tokens carry `kid` in the header and `iss`, `aud`, `sub` (user id),
 //! `sid` (session id), `role`, `iat`, `nbf` (= `iat`) and `exp` as claims.
@@ -248,7 +248,7 @@ mod tests {
         TokenSettings {
             issuer: issuer.into(),
             audience: audience.into(),
-            lifetime: Duration::from_secs(900),
+            lifetime: Duration::from_mins(15),
         }
     }
 
@@ -342,12 +342,9 @@ mod tests {
         let x = URL_SAFE_NO_PAD.encode(public);
 
         for secret in [public.as_slice(), x.as_bytes()] {
-            let forged = jsonwebtoken::encode(
-                &header,
-                &body,
-                &EncodingKey::from_secret(secret).unwrap(),
-            )
-            .unwrap();
+            let forged =
+                jsonwebtoken::encode(&header, &body, &EncodingKey::from_secret(secret).unwrap())
+                    .unwrap();
             assert_invalid(tokens.verify(&forged), "algorithm not allowed");
         }
     }
@@ -381,9 +378,12 @@ mod tests {
         let other_audience =
             JwtAccessTokens::new(std::slice::from_ref(&key), "k1", settings(ISSUER, "other"))
                 .unwrap();
-        let other_issuer =
-            JwtAccessTokens::new(std::slice::from_ref(&key), "k1", settings("other", AUDIENCE))
-                .unwrap();
+        let other_issuer = JwtAccessTokens::new(
+            std::slice::from_ref(&key),
+            "k1",
+            settings("other", AUDIENCE),
+        )
+        .unwrap();
 
         assert_invalid(
             verifier.verify(&other_audience.issue(&fresh_claims()).unwrap()),
@@ -496,7 +496,7 @@ mod tests {
                 key.public_key().to_vec()
             );
         }
-        assert_eq!(tokens.lifetime(), Duration::from_secs(900));
+        assert_eq!(tokens.lifetime(), Duration::from_mins(15));
     }
 
     #[test]
@@ -513,20 +513,16 @@ mod tests {
     fn the_current_key_must_be_configured() {
         let k1 = JwtSigningKey::generate("k1");
         assert!(
-            JwtAccessTokens::new(
-                std::slice::from_ref(&k1),
-                "k2",
-                settings(ISSUER, AUDIENCE)
-            )
-            .is_err()
+            JwtAccessTokens::new(std::slice::from_ref(&k1), "k2", settings(ISSUER, AUDIENCE))
+                .is_err()
         );
         assert!(JwtAccessTokens::new(&[k1.clone(), k1], "k1", settings(ISSUER, AUDIENCE)).is_err());
     }
 
     #[test]
     fn debug_shows_no_private_key() {
-        let tokens = JwtAccessTokens::from_material(&KeyMaterial::ephemeral(ISSUER, AUDIENCE))
-            .unwrap();
+        let tokens =
+            JwtAccessTokens::from_material(&KeyMaterial::ephemeral(ISSUER, AUDIENCE)).unwrap();
         let debug = format!("{tokens:?}");
         assert!(debug.contains("ephemeral"));
         assert!(!debug.contains("signing"), "{debug}");

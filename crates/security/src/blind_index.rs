@@ -99,12 +99,7 @@ mod tests {
         block[..20].copy_from_slice(&[0x0b; 20]);
         let mut mac = Hmac::<Sha256>::new(&block.into());
         mac.update(b"Hi There");
-        let hex: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hex = data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes());
         assert_eq!(
             hex,
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"

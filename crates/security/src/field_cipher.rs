@@ -92,11 +92,7 @@ impl XChaChaFieldCipher {
             .master_keys
             .get(&wrapped.key_id)
             .ok_or_else(|| CryptoError::UnknownKey(wrapped.key_id.clone()))?;
-        let plain = Zeroizing::new(decrypt(
-            master,
-            &wrap_aad(&wrapped.key_id),
-            &wrapped.bytes,
-        )?);
+        let plain = Zeroizing::new(decrypt(master, &wrap_aad(&wrapped.key_id), &wrapped.bytes)?);
         let bytes = <[u8; 32]>::try_from(plain.as_slice())
             .map_err(|_| internal("a wrapped data key is not 32 bytes"))?;
         Ok(SymmetricKey::from_bytes(bytes))
@@ -254,8 +250,12 @@ mod tests {
         let cipher = cipher(&[&k1], "k1");
         let key = cipher.new_data_key().unwrap();
         let owner = UserId::generate();
-        let a = cipher.seal(&key, owner, fields::PHONE, b"+33612345678").unwrap();
-        let b = cipher.seal(&key, owner, fields::PHONE, b"+33612345678").unwrap();
+        let a = cipher
+            .seal(&key, owner, fields::PHONE, b"+33612345678")
+            .unwrap();
+        let b = cipher
+            .seal(&key, owner, fields::PHONE, b"+33612345678")
+            .unwrap();
         assert_ne!(a, b);
     }
 
@@ -265,7 +265,9 @@ mod tests {
         let cipher = cipher(&[&k1], "k1");
         let key = cipher.new_data_key().unwrap();
         let owner = UserId::generate();
-        let sealed = cipher.seal(&key, owner, fields::FIRST_NAME, b"Lea").unwrap();
+        let sealed = cipher
+            .seal(&key, owner, fields::FIRST_NAME, b"Lea")
+            .unwrap();
 
         assert!(matches!(
             cipher.open(&key, UserId::generate(), fields::FIRST_NAME, &sealed),
@@ -353,13 +355,17 @@ mod tests {
         let owner = UserId::generate();
         let before = cipher(&[&k1], "k1");
         let old_key = before.new_data_key().unwrap();
-        let sealed = before.seal(&old_key, owner, fields::EMAIL, b"a@b.fr").unwrap();
+        let sealed = before
+            .seal(&old_key, owner, fields::EMAIL, b"a@b.fr")
+            .unwrap();
 
         // Rotation: k2 current, k1 still configured.
         let during = cipher(&[&k1, &k2], "k2");
         assert_eq!(during.current_key_id(), KeyId("k2".into()));
         assert_eq!(
-            during.open(&old_key, owner, fields::EMAIL, &sealed).unwrap(),
+            during
+                .open(&old_key, owner, fields::EMAIL, &sealed)
+                .unwrap(),
             b"a@b.fr"
         );
         assert_eq!(during.new_data_key().unwrap().key_id, KeyId("k2".into()));
@@ -367,7 +373,9 @@ mod tests {
         assert_eq!(new_key.key_id, KeyId("k2".into()));
         assert_ne!(new_key.bytes, old_key.bytes);
         assert_eq!(
-            during.open(&new_key, owner, fields::EMAIL, &sealed).unwrap(),
+            during
+                .open(&new_key, owner, fields::EMAIL, &sealed)
+                .unwrap(),
             b"a@b.fr"
         );
 
@@ -390,7 +398,7 @@ mod tests {
     #[test]
     fn the_current_key_must_be_configured() {
         let k1 = MasterKey::generate("k1");
-        assert!(XChaChaFieldCipher::new(&[k1.clone()], &KeyId("k2".into())).is_err());
+        assert!(XChaChaFieldCipher::new(std::slice::from_ref(&k1), &KeyId("k2".into())).is_err());
         assert!(XChaChaFieldCipher::new(&[k1.clone(), k1], &KeyId("k1".into())).is_err());
     }
 

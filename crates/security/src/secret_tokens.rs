@@ -109,10 +109,16 @@ mod tests {
     fn a_token_digest_is_the_sha256_of_its_value() {
         let tokens = RandomSecretTokens::new();
         let token = tokens.generate();
-        assert_eq!(token.digest, Sha256::digest(token.value.as_bytes()).to_vec());
+        assert_eq!(
+            token.digest,
+            Sha256::digest(token.value.as_bytes()).to_vec()
+        );
         assert_eq!(tokens.digest(&token.value), token.digest);
         // Tokens are case-sensitive: another case is another token.
-        assert_ne!(tokens.digest(&token.value.to_ascii_uppercase()), token.digest);
+        assert_ne!(
+            tokens.digest(&token.value.to_ascii_uppercase()),
+            token.digest
+        );
     }
 
     #[test]
@@ -160,10 +166,7 @@ mod tests {
             assert_eq!(tokens.digest(&typed), code.digest, "{typed:?}");
         }
         assert_eq!(code.digest, Sha256::digest(compact.as_bytes()).to_vec());
-        assert_ne!(
-            tokens.digest(&tokens.recovery_code().value),
-            code.digest
-        );
+        assert_ne!(tokens.digest(&tokens.recovery_code().value), code.digest);
     }
 
     #[test]

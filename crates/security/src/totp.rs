@@ -15,7 +15,7 @@ const SECRET_LEN: usize = 20;
 const MIN_SECRET_LEN: usize = 16;
 const DIGITS: u8 = 6;
 const STEP_SECS: u64 = 30;
-const SKEW_STEPS: u8 = 1;
+const SKEW_STEPS: u16 = 1;
 
 /// [`Totp`] with the parameters every authenticator app supports.
 ///
@@ -36,7 +36,7 @@ impl RfcTotp {
             .with_algorithm(Algorithm::SHA1)
             .with_digits(DIGITS)
             .with_step_duration(STEP_SECS)
-            .with_skew(SKEW_STEPS.into())
+            .with_skew(SKEW_STEPS)
             .with_secret(secret.to_vec())
             .with_issuer(Some(TOTP_ISSUER))
             .with_account_name(account)
@@ -116,7 +116,11 @@ mod tests {
         let totp = RfcTotp::new();
         // "287082" belongs to step 1 (t = 30..59).
         assert_eq!(totp.verify(SEED, "287082", at(29)), Some(1), "next step");
-        assert_eq!(totp.verify(SEED, "287082", at(89)), Some(1), "previous step");
+        assert_eq!(
+            totp.verify(SEED, "287082", at(89)),
+            Some(1),
+            "previous step"
+        );
         assert_eq!(totp.verify(SEED, "287082", at(90)), None, "two steps late");
         assert_eq!(
             totp.verify(SEED, "081804", at(1_111_111_109 - 60)),
@@ -156,7 +160,10 @@ mod tests {
             uri.starts_with("otpauth://totp/Ressources%20Relationnelles:lea%40exemple.fr?"),
             "{uri}"
         );
-        assert!(uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), "{uri}");
+        assert!(
+            uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            "{uri}"
+        );
         assert!(uri.contains("issuer=Ressources%20Relationnelles"), "{uri}");
     }
 
