@@ -126,7 +126,11 @@ fn users(manager: &SchemaManager) -> TableCreateStatement {
         .col(ColumnDef::new(Users::LastName).blob().not_null())
         .col(ColumnDef::new(Users::Country).blob().not_null())
         .col(ColumnDef::new(Users::Phone).blob().null())
-        .col(ColumnDef::new(Users::PasswordHash).string_len(255).not_null())
+        .col(
+            ColumnDef::new(Users::PasswordHash)
+                .string_len(255)
+                .not_null(),
+        )
         .col(ColumnDef::new(Users::Role).string_len(32).not_null())
         .col(
             ColumnDef::new(Users::Status)
@@ -152,7 +156,11 @@ fn users(manager: &SchemaManager) -> TableCreateStatement {
                 .default(0),
         )
         .col(instant(Users::LockedUntil).null())
-        .col(ColumnDef::new(Users::PolicyVersion).string_len(32).not_null())
+        .col(
+            ColumnDef::new(Users::PolicyVersion)
+                .string_len(32)
+                .not_null(),
+        )
         .col(instant(Users::CreatedAt).not_null())
         .col(instant(Users::UpdatedAt).not_null())
         .to_owned()
@@ -182,7 +190,11 @@ fn sessions(manager: &SchemaManager) -> TableCreateStatement {
 fn spent_refresh_tokens(manager: &SchemaManager) -> TableCreateStatement {
     table::create(manager, SpentRefreshTokens::Table)
         .col(digest(SpentRefreshTokens::Digest).primary_key())
-        .col(ColumnDef::new(SpentRefreshTokens::SessionId).uuid().not_null())
+        .col(
+            ColumnDef::new(SpentRefreshTokens::SessionId)
+                .uuid()
+                .not_null(),
+        )
         .col(table::instant(manager, SpentRefreshTokens::SpentAt).not_null())
         .foreign_key(
             ForeignKey::create()
@@ -198,7 +210,11 @@ fn one_time_tokens(manager: &SchemaManager) -> TableCreateStatement {
     let instant = |name| table::instant(manager, name);
     table::create(manager, OneTimeTokens::Table)
         .col(digest(OneTimeTokens::Digest).primary_key())
-        .col(ColumnDef::new(OneTimeTokens::Purpose).string_len(32).not_null())
+        .col(
+            ColumnDef::new(OneTimeTokens::Purpose)
+                .string_len(32)
+                .not_null(),
+        )
         .col(ColumnDef::new(OneTimeTokens::UserId).uuid().not_null())
         .col(instant(OneTimeTokens::ExpiresAt).not_null())
         .col(instant(OneTimeTokens::UsedAt).null())

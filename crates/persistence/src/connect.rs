@@ -2,13 +2,18 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rr_application::ports::{DatabaseHealth, ReferenceDataRepository};
+use rr_application::ports::{
+    AuditLog, DatabaseHealth, OneTimeTokenRepository, ReferenceDataRepository, SessionRepository,
+    UserRepository,
+};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection};
 use secrecy::ExposeSecret;
 
 use crate::{
-    DatabaseSettings, PersistenceError, SeaOrmDatabaseHealth, SeaOrmReferenceDataRepository,
+    DatabaseSettings, PersistenceError, SeaOrmAuditLog, SeaOrmDatabaseHealth,
+    SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository, SeaOrmSessionRepository,
+    SeaOrmUserRepository,
 };
 
 /// The database engines the product runs on.
@@ -65,6 +70,9 @@ pub struct Database {
     pub(crate) conn: DatabaseConnection,
     engine: Engine,
     ping_timeout: Duration,
+    /// Shared by every handle [`Database::audit_log`] gives out, so that the
+    /// process appends one entry at a time.
+    audit_log: SeaOrmAuditLog,
 }
 
 impl Database {
@@ -103,6 +111,7 @@ impl Database {
             .await
             .map_err(PersistenceError::Connect)?;
         Ok(Self {
+            audit_log: SeaOrmAuditLog::new(conn.clone()),
             conn,
             engine,
             ping_timeout: Duration::from_millis(settings.ping_timeout_ms),
@@ -119,6 +128,30 @@ impl Database {
     #[must_use]
     pub fn reference_data(&self) -> Arc<dyn ReferenceDataRepository> {
         Arc::new(SeaOrmReferenceDataRepository::new(self.conn.clone()))
+    }
+
+    /// The account repository on this pool.
+    #[must_use]
+    pub fn users(&self) -> Arc<dyn UserRepository> {
+        Arc::new(SeaOrmUserRepository::new(self.conn.clone()))
+    }
+
+    /// The session repository on this pool.
+    #[must_use]
+    pub fn sessions(&self) -> Arc<dyn SessionRepository> {
+        Arc::new(SeaOrmSessionRepository::new(self.conn.clone()))
+    }
+
+    /// The single-use token repository on this pool.
+    #[must_use]
+    pub fn one_time_tokens(&self) -> Arc<dyn OneTimeTokenRepository> {
+        Arc::new(SeaOrmOneTimeTokenRepository::new(self.conn.clone()))
+    }
+
+    /// The audit log on this pool. Every handle shares one append lock.
+    #[must_use]
+    pub fn audit_log(&self) -> Arc<dyn AuditLog> {
+        Arc::new(self.audit_log.clone())
     }
 
     /// The readiness probe on this pool.

@@ -1,6 +1,6 @@
 use rr_application::RepositoryError;
 use sea_orm::sqlx;
-use sea_orm::{DbErr, RuntimeErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr, SqlxMySqlError, SqlxSqliteError};
 
 /// Failure to connect to or migrate the database, at start-up or from the CLI.
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +45,33 @@ pub fn map_db_err(err: DbErr) -> RepositoryError {
     } else {
         RepositoryError::Internal(Box::new(err))
     }
+}
+
+/// Whether `err` is a transient clash with a concurrent writer, worth retrying:
+/// a MariaDB deadlock or lock wait timeout, or SQLite still busy or locked
+/// after its busy timeout.
+pub(crate) fn is_contention(err: &DbErr) -> bool {
+    let (DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner))) =
+        err
+    else {
+        return false;
+    };
+    let Some(database) = inner.as_database_error() else {
+        return false;
+    };
+    if let Some(mysql) = database.try_downcast_ref::<SqlxMySqlError>() {
+        // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+        return matches!(mysql.number(), 1213 | 1205);
+    }
+    if database.try_downcast_ref::<SqlxSqliteError>().is_some() {
+        // Primary result codes SQLITE_BUSY (5) and SQLITE_LOCKED (6), whatever the extension.
+        let primary = database
+            .code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .map(|code| code & 0xff);
+        return matches!(primary, Some(5 | 6));
+    }
+    false
 }
 
 fn is_unavailable(err: &DbErr) -> bool {

@@ -4,7 +4,8 @@
 //! Outer ring of the hexagon. It depends on `rr-application` (the ports it
 //! implements), `rr-domain` (the types they exchange) and `rr-migrations`; never
 //! on another adapter. ORM entities are private to this crate: rows are mapped to
-//! domain types in [`mapping`] and never leave.
+//! domain types in `mapping` and never leave. Instants are stored in UTC to the
+//! microsecond on both engines.
 //!
 //! Entry points: [`DatabaseSettings`], [`Database::connect`], the repositories it
 //! hands out, and [`map_db_err`], the one place where database errors get a meaning.
@@ -24,5 +25,8 @@ pub use connect::{Database, Engine};
 pub use error::{PersistenceError, map_db_err};
 pub use health::SeaOrmDatabaseHealth;
 pub use migrate::MigrationState;
-pub use repositories::SeaOrmReferenceDataRepository;
+pub use repositories::{
+    SeaOrmAuditLog, SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository,
+    SeaOrmSessionRepository, SeaOrmUserRepository,
+};
 pub use settings::DatabaseSettings;

@@ -4,7 +4,7 @@
 //! database created for it on the server named by `RR_TEST_MARIADB_URL` and
 //! dropped afterwards — so tests run in parallel and never see each other's rows.
 
-use sea_orm::{ConnectionTrait, Database as SeaDatabase};
+use sea_orm::{ConnectionTrait, Database as SeaDatabase, DbBackend, DbErr, Statement};
 use secrecy::SecretString;
 
 use crate::{DatabaseSettings, Engine};
@@ -139,4 +139,72 @@ impl Drop for TestDatabase {
         });
         let _ = dropper.join();
     }
+}
+
+/// Every row of every table of the database at `url`, as text, one line per
+/// row: `table: value | value | …`. Each value is read as its bytes and shown
+/// as (lossy) UTF-8, binary columns included, so that a personal datum stored
+/// in clear anywhere shows up in the dump.
+///
+/// # Errors
+/// When the database cannot be reached or read.
+pub async fn dump_database(url: &str) -> Result<String, DbErr> {
+    let conn = SeaDatabase::connect(url).await?;
+    let backend = conn.get_database_backend();
+    let (tables, columns, quote, bytes) = match backend {
+        DbBackend::MySql => (
+            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
+            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION",
+            '`',
+            "BINARY",
+        ),
+        _ => (
+            "SELECT name FROM sqlite_master \
+             WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid",
+            '"',
+            "BLOB",
+        ),
+    };
+    let names = |sql: String| {
+        let conn = &conn;
+        async move {
+            conn.query_all_raw(Statement::from_string(backend, sql))
+                .await?
+                .iter()
+                .map(|row| row.try_get_by_index::<String>(0))
+                .collect::<Result<Vec<_>, _>>()
+        }
+    };
+    let mut dump = String::new();
+    for table in names(tables.to_owned()).await? {
+        let columns = names(columns.replace("{table}", &table)).await?;
+        let select = columns
+            .iter()
+            .map(|column| format!("CAST({quote}{column}{quote} AS {bytes})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT {select} FROM {quote}{table}{quote}"),
+            ))
+            .await?;
+        for row in rows {
+            let values = (0..columns.len())
+                .map(|index| {
+                    let value: Option<Vec<u8>> = row.try_get_by_index(index)?;
+                    Ok(value.map_or_else(
+                        || "NULL".to_owned(),
+                        |bytes| String::from_utf8_lossy(&bytes).into_owned(),
+                    ))
+                })
+                .collect::<Result<Vec<_>, DbErr>>()?;
+            dump.push_str(&format!("{table}: {}\n", values.join(" | ")));
+        }
+    }
+    conn.close().await?;
+    Ok(dump)
 }

@@ -4,8 +4,11 @@
 
 mod support;
 
-use rr_persistence::Database;
+use rr_application::ports::{AuditEvent, ChainVerification};
 use rr_persistence::testing::TestDatabase;
+use rr_persistence::{Database, Engine};
+use sea_orm::{ConnectionTrait, Statement};
+use support::identity::{now, user};
 
 async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
     let db = Database::connect(&test_db.settings()).await.unwrap();
@@ -21,6 +24,20 @@ async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
             .all(|m| m.applied)
     );
     let before = db.reference_data().list_categories().await.unwrap();
+    let lea = user(1);
+    db.users().insert(&lea).await.unwrap();
+    db.audit_log()
+        .append(
+            AuditEvent {
+                action: "account_created",
+                actor: None,
+                subject: Some(lea.id),
+                detail: String::new(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
 
     db.migrate_down(Some(u32::try_from(total).unwrap()))
         .await
@@ -36,9 +53,90 @@ async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
         db.reference_data().list_categories().await.is_err(),
         "tables are gone after down"
     );
+    assert!(db.users().find(lea.id).await.is_err());
+    assert!(db.audit_log().verify().await.is_err());
 
     db.migrate_up(None).await.unwrap();
     assert_eq!(db.reference_data().list_categories().await.unwrap(), before);
+    assert_eq!(db.users().find(lea.id).await.unwrap(), None);
+    assert_eq!(
+        db.audit_log().verify().await.unwrap(),
+        ChainVerification::Intact { entries: 0 }
+    );
+    db.users().insert(&lea).await.unwrap();
+}
+
+async fn the_identity_migration_goes_down_alone(test_db: TestDatabase) {
+    let db = Database::connect(&test_db.settings()).await.unwrap();
+    db.migrate_up(Some(1)).await.unwrap();
+    assert!(db.users().find(user(1).id).await.is_err(), "not yet");
+
+    db.migrate_up(Some(1)).await.unwrap();
+    let lea = user(1);
+    db.users().insert(&lea).await.unwrap();
+
+    db.migrate_down(Some(1)).await.unwrap();
+    assert!(db.users().find(lea.id).await.is_err());
+    assert!(db.sessions().list_live(lea.id, now()).await.is_err());
+    assert!(db.audit_log().entries_about(lea.id).await.is_err());
+    assert_eq!(
+        db.reference_data().list_categories().await.unwrap().len(),
+        13,
+        "the reference data stays"
+    );
+
+    db.migrate_up(Some(1)).await.unwrap();
+    assert_eq!(db.users().find(lea.id).await.unwrap(), None);
+}
+
+/// Columns holding an instant, in every table of every migration: a migration
+/// that adds one updates this count, after checking its type here.
+const INSTANT_COLUMNS: usize = 14;
+
+/// Instants must keep their microseconds and never go through a time zone:
+/// MariaDB `datetime(6)` everywhere, no `timestamp`; SQLite text.
+async fn instants_are_microsecond_datetimes_never_timestamps(test_db: TestDatabase) {
+    let db = support::migrated(&test_db).await;
+    let raw = support::identity::raw(&test_db).await;
+    drop(db);
+    let backend = raw.get_database_backend();
+    match test_db.engine() {
+        Engine::MariaDb => {
+            let rows = raw
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, DATETIME_PRECISION \
+                     FROM information_schema.COLUMNS \
+                     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'seaql_migrations' \
+                     AND DATA_TYPE IN ('datetime', 'timestamp')",
+                ))
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), INSTANT_COLUMNS);
+            for row in rows {
+                let column: String = row.try_get_by_index(1).unwrap();
+                let data_type: String = row.try_get_by_index(2).unwrap();
+                let precision: u32 = row.try_get_by_index(3).unwrap();
+                assert_eq!((data_type.as_str(), precision), ("datetime", 6), "{column}");
+            }
+        }
+        Engine::Sqlite => {
+            let rows = raw
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    "SELECT p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND (p.type LIKE '%date%' OR p.type LIKE '%time%')",
+                ))
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), INSTANT_COLUMNS);
+            for row in rows {
+                let column: String = row.try_get_by_index(0).unwrap();
+                let column_type: String = row.try_get_by_index(1).unwrap();
+                assert_eq!(column_type, "datetime_text", "{column}");
+            }
+        }
+    }
 }
 
 async fn migrating_twice_is_harmless(test_db: TestDatabase) {
@@ -76,4 +174,6 @@ on_every_engine!(
     up_down_up_leaves_the_same_schema_and_data,
     migrating_twice_is_harmless,
     one_step_down_undoes_only_the_last_migration,
+    the_identity_migration_goes_down_alone,
+    instants_are_microsecond_datetimes_never_timestamps,
 );

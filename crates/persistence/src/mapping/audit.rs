@@ -14,7 +14,7 @@ use crate::entities::audit_entry;
 ///
 /// # Errors
 /// [`RepositoryError::Internal`] when the sequence is not positive.
-pub(crate) fn audit_entry(row: audit_entry::Model) -> Result<AuditEntry, RepositoryError> {
+pub(crate) fn into_audit_entry(row: audit_entry::Model) -> Result<AuditEntry, RepositoryError> {
     Ok(AuditEntry {
         sequence: u64::try_from(row.sequence).map_err(|e| corrupt("audit_log", row.sequence, e))?,
         at: from_column(row.at),

@@ -19,7 +19,9 @@ const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 /// [`RepositoryError::Internal`] outside years 1000–9999.
 pub(crate) fn to_column(at: OffsetDateTime) -> Result<PrimitiveDateTime, RepositoryError> {
     let out_of_range = || unstorable("*", "instant", format!("{at} is out of range"));
-    let utc = at.checked_to_offset(UtcOffset::UTC).ok_or_else(out_of_range)?;
+    let utc = at
+        .checked_to_offset(UtcOffset::UTC)
+        .ok_or_else(out_of_range)?;
     if !YEARS.contains(&utc.year()) {
         return Err(out_of_range());
     }
@@ -47,7 +49,10 @@ mod tests {
         let column = to_column(at).unwrap();
 
         assert_eq!(column, datetime!(2026-11-29 12:30:15.123_456));
-        assert_eq!(from_column(column), datetime!(2026-11-29 12:30:15.123_456 UTC));
+        assert_eq!(
+            from_column(column),
+            datetime!(2026-11-29 12:30:15.123_456 UTC)
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod reference;
 mod sessions;
 mod users;
 
-pub(crate) use audit::audit_entry;
+pub(crate) use audit::into_audit_entry;
 pub(crate) use instant::{from_column, to_column};
 pub(crate) use sessions::session_row;
 pub(crate) use users::user_row;

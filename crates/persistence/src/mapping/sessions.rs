@@ -17,7 +17,9 @@ const CLIENT_MAX_CHARS: usize = 200;
 ///
 /// # Errors
 /// [`RepositoryError::Internal`] when the digest or an instant does not fit.
-pub(crate) fn session_row(session: &SessionRecord) -> Result<session::ActiveModel, RepositoryError> {
+pub(crate) fn session_row(
+    session: &SessionRecord,
+) -> Result<session::ActiveModel, RepositoryError> {
     Ok(session::ActiveModel {
         id: Set(session.id.as_uuid()),
         user_id: Set(session.user_id.as_uuid()),

@@ -56,12 +56,7 @@ pub(crate) fn user_row(user: &UserRecord) -> Result<user::ActiveModel, Repositor
         // A count of failures saturates rather than failing the write.
         failed_logins: Set(i32::try_from(user.failed_logins).unwrap_or(i32::MAX)),
         locked_until: Set(optional(user.locked_until)?),
-        policy_version: Set(bounded(
-            TABLE,
-            "policy_version",
-            &user.policy_version,
-            32,
-        )?),
+        policy_version: Set(bounded(TABLE, "policy_version", &user.policy_version, 32)?),
         created_at: Set(to_column(user.created_at)?),
         updated_at: Set(to_column(user.updated_at)?),
     })

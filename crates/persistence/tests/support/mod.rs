@@ -1,6 +1,11 @@
 //! Runs one async test body on a fresh SQLite database and, when
 //! `RR_TEST_MARIADB_URL` is set, on a fresh MariaDB database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a fixture that cannot unwrap should fail loudly
+
+#[allow(dead_code, reason = "each test binary uses some of the fixtures")]
+pub mod identity;
+
 use rr_persistence::Database;
 use rr_persistence::testing::TestDatabase;
 
