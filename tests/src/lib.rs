@@ -31,8 +31,11 @@ pub struct TestApp {
     pub address: String,
     /// Client with a short timeout: a hanging request fails the test.
     pub client: reqwest::Client,
+    /// The settings the application runs with.
+    pub settings: settings::Settings,
     handle: actix_web::dev::ServerHandle,
-    _database: TestDatabase,
+    database: TestDatabase,
+    workdir: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -48,18 +51,133 @@ impl TestApp {
             .with_context(|| format!("GET {path}"))
     }
 
+    /// `POST` JSON to a path, with an optional bearer token.
+    ///
+    /// # Errors
+    /// When the request fails at the transport level.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        token: Option<&str>,
+    ) -> anyhow::Result<reqwest::Response> {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.with_context(|| format!("POST {path}"))
+    }
+
+    /// `GET` a path with a bearer token.
+    ///
+    /// # Errors
+    /// When the request fails at the transport level.
+    pub async fn get_with(&self, path: &str, token: &str) -> anyhow::Result<reqwest::Response> {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .send()
+            .await
+            .with_context(|| format!("GET {path}"))
+    }
+
+    /// The token of the last link mailed to `to` (`…?jeton=<token>`), read
+    /// from the `.eml` files of the outbox directory.
+    ///
+    /// # Errors
+    /// When the outbox cannot be read.
+    pub fn last_mailed_token(&self, to: &str) -> anyhow::Result<Option<String>> {
+        let mut messages: Vec<(std::time::SystemTime, String)> = Vec::new();
+        let dir = self.workdir.path().join("outbox");
+        if !dir.exists() {
+            return Ok(None);
+        }
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let modified = std::fs::metadata(&path)?.modified()?;
+            messages.push((
+                modified,
+                decode_quoted_printable(&std::fs::read_to_string(&path)?),
+            ));
+        }
+        messages.sort_by_key(|(modified, _)| *modified);
+        Ok(messages
+            .iter()
+            .rev()
+            .filter(|(_, text)| text.lines().any(|line| line == format!("To: {to}")))
+            .find_map(|(_, text)| {
+                let rest = text.split("jeton=").nth(1)?;
+                Some(
+                    rest.chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                        .collect(),
+                )
+            }))
+    }
+
+    /// Where the application keeps its development keys.
+    #[must_use]
+    pub fn keys_dir(&self) -> std::path::PathBuf {
+        self.workdir.path().join("keys")
+    }
+
+    /// The database's URL.
+    #[must_use]
+    pub fn database_url(&self) -> &str {
+        self.database.url()
+    }
+
     /// Stops the server, letting in-flight requests finish.
     pub async fn stop(&self) {
         self.handle.stop(true).await;
     }
+
+    /// Stops the server and hands back its database, working directory and
+    /// settings, to start another application on them.
+    pub async fn shut_down(self) -> (TestDatabase, tempfile::TempDir, settings::Settings) {
+        self.handle.stop(true).await;
+        (self.database, self.workdir, self.settings)
+    }
 }
 
-/// The test profile's settings, on `database` (optionally reached through `port`
-/// instead of its own, for [`TcpProxy`]).
-fn test_settings(url: &str) -> anyhow::Result<settings::Settings> {
+/// Undoes quoted-printable (soft line breaks and `=XX` escapes), enough to read our mail.
+fn decode_quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The test profile's settings, on the database at `url`, with keys and mail
+/// under `workdir`.
+///
+/// # Errors
+/// When the shipped test configuration does not load.
+pub fn test_settings(url: &str, workdir: &Path) -> anyhow::Result<settings::Settings> {
     let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config");
     let mut settings = settings::load(Profile::Test, &config)?;
     settings.database = rr_persistence::testing::test_settings(url);
+    settings.security.development_keys_dir = workdir.join("keys");
+    settings.mail.directory = workdir.join("outbox");
+    // Tests log in far more often than a person: the per-address budget is not under test here.
+    settings.http.auth_requests_per_minute = 100_000;
+    settings.http.auth_burst = 10_000;
     Ok(settings)
 }
 
@@ -86,7 +204,21 @@ pub async fn spawn_app(engine: Engine) -> anyhow::Result<Option<TestApp>> {
 /// # Errors
 /// When the application cannot start.
 pub async fn spawn_on(database: TestDatabase, url: &str) -> anyhow::Result<TestApp> {
-    let application = Application::build(test_settings(url)?).await?;
+    let workdir = tempfile::tempdir()?;
+    let settings = test_settings(url, workdir.path())?;
+    spawn_with(database, settings, workdir).await
+}
+
+/// Starts the application with these settings.
+///
+/// # Errors
+/// When the application cannot start.
+pub async fn spawn_with(
+    database: TestDatabase,
+    settings: settings::Settings,
+    workdir: tempfile::TempDir,
+) -> anyhow::Result<TestApp> {
+    let application = Application::build(settings.clone()).await?;
     let address = format!("http://127.0.0.1:{}", application.port());
     let handle = application.handle();
     tokio::spawn(application.run_until_stopped());
@@ -96,8 +228,10 @@ pub async fn spawn_on(database: TestDatabase, url: &str) -> anyhow::Result<TestA
     Ok(TestApp {
         address,
         client,
+        settings,
         handle,
-        _database: database,
+        database,
+        workdir,
     })
 }
 

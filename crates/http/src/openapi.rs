@@ -53,6 +53,8 @@ fn problem_response(description: &str) -> Response {
 impl Modify for CommonResponses {
     fn modify(&self, api: &mut Document) {
         api.info.version = env!("CARGO_PKG_VERSION").to_owned();
+        // utoipa fills the licence from Cargo metadata; the workspace declares none.
+        api.info.license = None;
         let components = api.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearerAuth",
@@ -74,7 +76,8 @@ impl Modify for CommonResponses {
                 "Id of the request, to quote when reporting a problem.",
             ))
             .build();
-        for item in api.paths.paths.values_mut() {
+        for (path, item) in &mut api.paths.paths {
+            let rate_limited = path.starts_with("/api/v1/auth/");
             let operations = [
                 &mut item.get,
                 &mut item.put,
@@ -104,6 +107,13 @@ impl Modify for CommonResponses {
                     add(
                         "422",
                         "The body breaks the schema or a rule (`validation_failed`); `errors` names each field.",
+                    );
+                }
+                if rate_limited {
+                    add(
+                        "429",
+                        "Too many requests from this address (`too_many_requests`) or too many failed \
+                         attempts (`too_many_attempts`); retry after `Retry-After` seconds.",
                     );
                 }
                 if secured {

@@ -101,7 +101,9 @@ impl std::fmt::Debug for LettreMailer {
             Sender::Smtp(_) => "smtp",
             Sender::Directory(_) => "directory",
         };
-        f.debug_struct("LettreMailer").field("transport", &transport).finish_non_exhaustive()
+        f.debug_struct("LettreMailer")
+            .field("transport", &transport)
+            .finish_non_exhaustive()
     }
 }
 
@@ -111,27 +113,35 @@ impl LettreMailer {
     /// # Errors
     /// [`MailSetupError`] for a bad sender, relay or directory.
     pub fn new(settings: &MailSettings) -> Result<Self, MailSetupError> {
-        let from: Mailbox = settings.from.parse().map_err(|e| MailSetupError::From(format!("{e}")))?;
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e| MailSetupError::From(format!("{e}")))?;
         let sender = match settings.transport {
             Transport::Directory => {
-                std::fs::create_dir_all(&settings.directory).map_err(|source| MailSetupError::Directory {
-                    path: settings.directory.display().to_string(),
-                    source,
+                std::fs::create_dir_all(&settings.directory).map_err(|source| {
+                    MailSetupError::Directory {
+                        path: settings.directory.display().to_string(),
+                        source,
+                    }
                 })?;
                 Sender::Directory(AsyncFileTransport::new(&settings.directory))
             }
             Transport::Smtp => {
                 let smtp = &settings.smtp;
                 let builder = match smtp.security {
-                    SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
+                    SmtpSecurity::Starttls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                    }
                     SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
                 }
                 .map_err(|e| MailSetupError::Smtp(e.to_string()))?
                 .port(smtp.port);
                 let builder = match (&smtp.username, &smtp.password) {
-                    (Some(user), Some(password)) => {
-                        builder.credentials(Credentials::new(user.clone(), password.expose_secret().to_owned()))
-                    }
+                    (Some(user), Some(password)) => builder.credentials(Credentials::new(
+                        user.clone(),
+                        password.expose_secret().to_owned(),
+                    )),
                     _ => builder,
                 };
                 Sender::Smtp(builder.build())
@@ -144,7 +154,11 @@ impl LettreMailer {
 #[async_trait]
 impl Mailer for LettreMailer {
     async fn send(&self, email: OutgoingEmail) -> Result<(), MailError> {
-        let to: Mailbox = email.to.as_str().parse().map_err(|e| MailError(Box::new(e)))?;
+        let to: Mailbox = email
+            .to
+            .as_str()
+            .parse()
+            .map_err(|e| MailError(Box::new(e)))?;
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -153,8 +167,16 @@ impl Mailer for LettreMailer {
             .body(email.body)
             .map_err(|e| MailError(Box::new(e)))?;
         match &self.sender {
-            Sender::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| MailError(Box::new(e))),
-            Sender::Directory(transport) => transport.send(message).await.map(drop).map_err(|e| MailError(Box::new(e))),
+            Sender::Smtp(transport) => transport
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| MailError(Box::new(e))),
+            Sender::Directory(transport) => transport
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| MailError(Box::new(e))),
         }
     }
 }
@@ -194,7 +216,9 @@ mod tests {
             .await
             .unwrap();
 
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox")).unwrap().collect();
+        let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+            .unwrap()
+            .collect();
         assert_eq!(files.len(), 1);
         let content = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
         assert!(content.contains("To: lea@exemple.fr"));
@@ -205,6 +229,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut bad = settings(dir.path().to_path_buf());
         bad.from = "not a mailbox".into();
-        assert!(matches!(LettreMailer::new(&bad), Err(MailSetupError::From(_))));
+        assert!(matches!(
+            LettreMailer::new(&bad),
+            Err(MailSetupError::From(_))
+        ));
     }
 }

@@ -208,3 +208,14 @@ pub async fn dump_database(url: &str) -> Result<String, DbErr> {
     conn.close().await?;
     Ok(dump)
 }
+
+/// Runs one SQL statement as is, for tests that tamper with stored rows.
+///
+/// # Errors
+/// When the database cannot be reached or refuses the statement.
+pub async fn execute(url: &str, sql: &str) -> Result<u64, DbErr> {
+    let conn = SeaDatabase::connect(url).await?;
+    let result = conn.execute_unprepared(sql).await?;
+    conn.close().await?;
+    Ok(result.rows_affected())
+}

@@ -167,9 +167,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn open(settings: &settings::Settings) -> anyhow::Result<(Database, IdentityService)> {
-    let database = Database::connect(&settings.database).await.context("opening the database")?;
+    let database = Database::connect(&settings.database)
+        .await
+        .context("opening the database")?;
     if settings.database.migrate_on_start {
-        database.migrate_up(None).await.context("applying migrations")?;
+        database
+            .migrate_up(None)
+            .await
+            .context("applying migrations")?;
     }
     let identity = crate::wiring::identity(settings, &database)?;
     Ok((database, identity))
@@ -178,11 +183,14 @@ async fn open(settings: &settings::Settings) -> anyhow::Result<(Database, Identi
 fn read_password(from_stdin: bool) -> anyhow::Result<Password> {
     let password = if from_stdin {
         let mut line = String::new();
-        std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else {
         let first = rpassword::prompt_password("Password: ").context("reading the password")?;
-        let again = rpassword::prompt_password("Password again: ").context("reading the password")?;
+        let again =
+            rpassword::prompt_password("Password again: ").context("reading the password")?;
         anyhow::ensure!(first == again, "the two passwords differ");
         first
     };
@@ -194,14 +202,26 @@ fn explain(err: AppError) -> anyhow::Error {
     match err {
         AppError::Invalid(violations) => anyhow::anyhow!(
             "refused: {}",
-            violations.iter().map(|v| format!("{} ({}): {}", v.field, v.code, v.message)).collect::<Vec<_>>().join("; ")
+            violations
+                .iter()
+                .map(|v| format!("{} ({}): {}", v.field, v.code, v.message))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         other => anyhow::anyhow!("{other} ({})", other.code()),
     }
 }
 
 async fn admin(settings: &settings::Settings, action: AdminAction) -> anyhow::Result<()> {
-    let AdminAction::CreateUser { role, email, username, first_name, last_name, country, password_stdin } = action;
+    let AdminAction::CreateUser {
+        role,
+        email,
+        username,
+        first_name,
+        last_name,
+        country,
+        password_stdin,
+    } = action;
     let account = StaffAccount {
         email: parse("--email", Email::parse(&email))?,
         username: parse("--username", Username::parse(&username))?,
@@ -212,8 +232,15 @@ async fn admin(settings: &settings::Settings, action: AdminAction) -> anyhow::Re
     };
     let password = read_password(password_stdin)?;
     let (database, identity) = open(settings).await?;
-    let id = identity.bootstrap_account(account, &password).await.map_err(explain)?;
-    writeln!(std::io::stdout().lock(), "account {} created ({role})", id.as_uuid())?;
+    let id = identity
+        .bootstrap_account(account, &password)
+        .await
+        .map_err(explain)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "account {} created ({role})",
+        id.as_uuid()
+    )?;
     database.close().await?;
     Ok(())
 }
@@ -227,11 +254,16 @@ async fn keys(settings: &settings::Settings, action: KeysAction) -> anyhow::Resu
     let (database, identity) = open(settings).await?;
     let progress = ProgressBar::new_spinner();
     let total = identity
-        .rotate_master_key(batch.max(1), |done| progress.set_message(format!("{done} data keys re-wrapped")))
+        .rotate_master_key(batch.max(1), |done| {
+            progress.set_message(format!("{done} data keys re-wrapped"))
+        })
         .await
         .map_err(explain)?;
     progress.finish_and_clear();
-    writeln!(std::io::stdout().lock(), "{total} data keys re-wrapped under the current master key")?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{total} data keys re-wrapped under the current master key"
+    )?;
     database.close().await?;
     Ok(())
 }
@@ -243,7 +275,10 @@ async fn audit(settings: &settings::Settings, action: AuditAction) -> anyhow::Re
     database.close().await?;
     match verdict {
         ChainVerification::Intact { entries } => {
-            writeln!(std::io::stdout().lock(), "audit log intact: {entries} entries")?;
+            writeln!(
+                std::io::stdout().lock(),
+                "audit log intact: {entries} entries"
+            )?;
             Ok(())
         }
         ChainVerification::BrokenAt { sequence } => {

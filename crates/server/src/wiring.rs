@@ -9,8 +9,8 @@ use rr_application::services::{IdentityPolicy, IdentityPorts, IdentityService};
 use rr_mail::LettreMailer;
 use rr_persistence::Database;
 use rr_security::{
-    Argon2PasswordHasher, HmacBlindIndex, JwtAccessTokens, KeyMaterial, RandomSecretTokens, RfcTotp, XChaChaFieldCipher,
-    ZxcvbnStrength,
+    Argon2PasswordHasher, HmacBlindIndex, JwtAccessTokens, KeyMaterial, RandomSecretTokens,
+    RfcTotp, XChaChaFieldCipher, ZxcvbnStrength,
 };
 
 use crate::Settings;
@@ -47,9 +47,13 @@ pub fn identity(settings: &Settings, database: &Database) -> anyhow::Result<Iden
         one_time_tokens: database.one_time_tokens(),
         audit: database.audit_log(),
         mailer: Arc::new(LettreMailer::new(&settings.mail).context("setting up mail")?),
-        hasher: Arc::new(Argon2PasswordHasher::new(&settings.security.password).context("password hashing")?),
+        hasher: Arc::new(
+            Argon2PasswordHasher::new(&settings.security.password).context("password hashing")?,
+        ),
         strength: Arc::new(ZxcvbnStrength::new()),
-        cipher: Arc::new(XChaChaFieldCipher::from_material(&material).context("field encryption keys")?),
+        cipher: Arc::new(
+            XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
+        ),
         blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
         tokens: Arc::new(JwtAccessTokens::from_material(&material).context("token signing keys")?),
         secrets: Arc::new(RandomSecretTokens::new()),
@@ -59,7 +63,9 @@ pub fn identity(settings: &Settings, database: &Database) -> anyhow::Result<Iden
     let identity = &settings.identity;
     let policy = IdentityPolicy {
         privacy_policy_version: identity.privacy_policy_version.clone(),
-        refresh_token_ttl: Duration::from_secs(identity.refresh_token_ttl_days.saturating_mul(24 * 3600)),
+        refresh_token_ttl: Duration::from_secs(
+            identity.refresh_token_ttl_days.saturating_mul(24 * 3600),
+        ),
         session_check_ttl: Duration::from_secs(identity.session_check_secs),
         frontend_url: identity.frontend_url.trim_end_matches('/').to_owned(),
         ..IdentityPolicy::default()

@@ -42,19 +42,23 @@ impl From<RoleName> for Role {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NewStaffAccount {
     /// Their email: they receive a link to choose a password.
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, format = Email)]
     pub email: String,
     /// Username.
-    #[schema(min_length = 3, max_length = 30)]
+    #[schema(
+        min_length = 3,
+        max_length = 30,
+        pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{2,29}$"
+    )]
     pub username: String,
     /// First name.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub first_name: String,
     /// Last name.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub last_name: String,
     /// Country code.
-    #[schema(min_length = 2, max_length = 2)]
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: String,
     /// Role.
     pub role: RoleName,
@@ -152,7 +156,7 @@ pub async fn change_role(
 #[serde(deny_unknown_fields)]
 pub struct SuspensionRequest {
     /// Why, as told to the person (1 to 500 characters).
-    #[schema(max_length = 500)]
+    #[schema(min_length = 1, max_length = 500, pattern = "\\S")]
     pub reason: String,
     /// When it ends by itself (RFC 3339); absent until lifted.
     #[serde(default, with = "time::serde::rfc3339::option")]

@@ -24,21 +24,26 @@ use crate::validation::{Fields, present};
 }))]
 pub struct RegisterRequest {
     /// Login and contact address.
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, format = Email)]
     pub email: String,
     /// Public handle: 3 to 30 of `a-z A-Z 0-9 _ . -`.
-    #[schema(min_length = 3, max_length = 30)]
+    #[schema(
+        min_length = 3,
+        max_length = 30,
+        pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{2,29}$"
+    )]
     pub username: String,
     /// First name.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub first_name: String,
     /// Last name.
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub last_name: String,
     /// ISO 3166-1 alpha-2 country code.
-    #[schema(min_length = 2, max_length = 2)]
+    #[schema(min_length = 2, max_length = 2, pattern = "^[A-Za-z]{2}$")]
     pub country: String,
-    /// Optional phone, international form.
+    /// Optional phone, international form: `+` and 8 to 15 digits.
+    #[schema(pattern = "^\\+[1-9][0-9]{7,14}$")]
     pub phone: Option<String>,
     /// At least 12 characters with upper and lower case, a digit and a special
     /// character, or a passphrase of about 80 bits; not common nor breached.
@@ -144,7 +149,7 @@ pub async fn verify_email(
 #[serde(deny_unknown_fields)]
 pub struct EmailRequest {
     /// The address.
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, format = Email)]
     pub email: String,
 }
 
@@ -389,10 +394,9 @@ pub async fn request_password_reset(
     identity: web::Data<IdentityService>,
     body: web::Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    // A malformed address cannot belong to anyone: same answer.
-    if let Ok(email) = Email::parse(&body.email) {
-        identity.request_password_reset(&email).await?;
-    }
+    identity
+        .request_password_reset(&parse_email(&body.email)?)
+        .await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: CHECK_YOUR_MAIL,
     }))

@@ -80,18 +80,23 @@ pub async fn me(
 #[schema(example = json!({"lastName": "Martin-Roux", "phone": null}))]
 pub struct ProfilePatch {
     /// New email: a verification link is sent to it.
+    #[schema(max_length = 254, format = Email)]
     pub email: Option<String>,
     /// New username.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{2,29}$")]
     pub username: Option<String>,
     /// New first name.
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub first_name: Option<String>,
     /// New last name.
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub last_name: Option<String>,
     /// New country code.
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
-    /// New phone; `null` removes it.
+    /// New phone (`+` and 8 to 15 digits); `null` removes it.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^\\+[1-9][0-9]{7,14}$")]
     pub phone: Option<Option<String>>,
 }
 
@@ -366,6 +371,7 @@ pub struct DisableTwoFactor {
     responses(
         (status = 204, description = "Disabled."),
         (status = 403, description = "Mandatory for staff (`two_factor_mandatory`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Not enabled (`two_factor_not_enabled`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/two-factor/disable")]
