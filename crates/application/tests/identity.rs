@@ -618,3 +618,129 @@ async fn rotating_the_master_key_rewraps_every_data_key_and_keeps_data_readable(
         "a second run has nothing to do"
     );
 }
+
+#[tokio::test]
+async fn a_citizen_may_disable_two_factor_but_staff_may_not() {
+    let fx = identity_fixture();
+    registered_and_verified(&fx, "lea@exemple.fr", "lea").await;
+    let me = actor(&fx, &logged_in(&fx, "lea@exemple.fr").await).await;
+    fx.service.begin_totp(&me).await.unwrap();
+    fx.service
+        .confirm_totp(&me, &FakeTotp::code_at(fx.clock.now_for_tests()))
+        .await
+        .unwrap();
+    fx.clock.advance(time::Duration::seconds(30));
+
+    let wrong = fx
+        .service
+        .disable_totp(
+            &me,
+            &Password::new("Faux-Mot-2026!"),
+            &FakeTotp::code_at(fx.clock.now_for_tests()),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(code(&wrong), "invalid_credentials");
+    fx.service
+        .disable_totp(
+            &me,
+            &Password::new(PASSWORD),
+            &FakeTotp::code_at(fx.clock.now_for_tests()),
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        fx.service
+            .login(&email("lea@exemple.fr"), &Password::new(PASSWORD), None)
+            .await
+            .unwrap(),
+        LoginOutcome::Tokens(_)
+    ));
+
+    let root = AuthenticatedActor {
+        user_id: rr_domain::identity::UserId::generate(),
+        session_id: rr_domain::identity::SessionId::generate(),
+        role: Role::SuperAdministrator,
+        two_factor: true,
+    };
+    fx.service
+        .change_role(&root, me.user_id, Role::Moderator)
+        .await
+        .unwrap();
+    let err = fx
+        .service
+        .disable_totp(&me, &Password::new(PASSWORD), "000000")
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "two_factor_mandatory");
+}
+
+#[tokio::test]
+async fn a_new_verification_link_replaces_the_previous_one() {
+    let fx = identity_fixture();
+    fx.service
+        .register(account("lea@exemple.fr", "lea"))
+        .await
+        .unwrap();
+    let first = fx.outbox.last_token_for("lea@exemple.fr").unwrap();
+
+    fx.service
+        .resend_verification(&email("lea@exemple.fr"))
+        .await
+        .unwrap();
+    fx.service
+        .resend_verification(&email("nobody@exemple.fr"))
+        .await
+        .unwrap();
+
+    let second = fx.outbox.last_token_for("lea@exemple.fr").unwrap();
+    assert_ne!(first, second);
+    assert_eq!(
+        code(&fx.service.verify_email(&first).await.unwrap_err()),
+        "invalid_or_expired_token"
+    );
+    fx.service.verify_email(&second).await.unwrap();
+    assert!(
+        fx.outbox
+            .sent()
+            .iter()
+            .all(|m| m.to.as_str() != "nobody@exemple.fr")
+    );
+}
+
+#[tokio::test]
+async fn an_invited_staff_member_sets_a_password_through_the_link() {
+    let fx = identity_fixture();
+    let root = AuthenticatedActor {
+        user_id: rr_domain::identity::UserId::generate(),
+        session_id: rr_domain::identity::SessionId::generate(),
+        role: Role::SuperAdministrator,
+        two_factor: true,
+    };
+    let invited = StaffAccount {
+        email: email("camille@exemple.fr"),
+        username: Username::parse("camille").unwrap(),
+        first_name: PersonName::parse("Camille").unwrap(),
+        last_name: PersonName::parse("Durand").unwrap(),
+        country: CountryCode::parse("FR").unwrap(),
+        role: Role::Moderator,
+    };
+
+    fx.service.create_account(&root, invited).await.unwrap();
+    let token = fx
+        .outbox
+        .last_token_for("camille@exemple.fr")
+        .expect("an invitation link");
+    fx.service
+        .reset_password(&token, &Password::new(PASSWORD))
+        .await
+        .unwrap();
+
+    let pair = logged_in(&fx, "camille@exemple.fr").await;
+    let camille = actor(&fx, &pair).await;
+    assert_eq!(camille.role, Role::Moderator);
+    assert!(
+        !camille.two_factor,
+        "staff must still enable two-factor authentication"
+    );
+}

@@ -5,9 +5,9 @@ use rr_domain::credentials::Password;
 use rr_domain::identity::{AccountStatus, AuthenticatedActor, Role, UserId, UserRecord};
 use time::OffsetDateTime;
 
-use super::{IdentityService, StaffAccount, crypto_error, hashing_error, mail};
+use super::{IdentityService, StaffAccount, hashing_error, mail};
 use crate::AppError;
-use crate::ports::{AuditEvent, seal_profile};
+use crate::ports::AuditEvent;
 
 /// Longest suspension reason, in characters.
 pub const REASON_MAX_CHARS: usize = 500;
@@ -25,7 +25,7 @@ impl IdentityService {
         role: Role,
     ) -> Result<(), AppError> {
         if !actor.may_change_role_of(target) {
-            return Err(forbidden(actor));
+            return Err(forbidden(actor, Role::SuperAdministrator));
         }
         let mut user = self
             .ports
@@ -89,7 +89,9 @@ impl IdentityService {
             action: "account_suspended",
             actor: Some(actor.user_id),
             subject: Some(target),
-            detail: format!("sessions_revoked={revoked} reason={reason}"),
+            // The reason is free text and may name people: it goes to the
+            // account and the mail, not into the audit log.
+            detail: format!("sessions_revoked={revoked}"),
         })
         .await?;
         let profile = self.open_profile(&user)?;
@@ -129,7 +131,7 @@ impl IdentityService {
         target: UserId,
     ) -> Result<UserRecord, AppError> {
         if !actor.may_act_as(Role::Administrator) {
-            return Err(forbidden(actor));
+            return Err(forbidden(actor, Role::Administrator));
         }
         let user = self
             .ports
@@ -154,7 +156,7 @@ impl IdentityService {
         account: StaffAccount,
     ) -> Result<UserId, AppError> {
         if !actor.may_act_as(Role::SuperAdministrator) {
-            return Err(forbidden(actor));
+            return Err(forbidden(actor, Role::SuperAdministrator));
         }
         // Nobody knows this password: the person sets theirs through the link.
         let unusable = Password::new(self.ports.secrets.generate().value);
@@ -186,13 +188,13 @@ impl IdentityService {
         account: StaffAccount,
         password: &Password,
     ) -> Result<UserId, AppError> {
-        let hints = [
-            account.email.as_str().to_owned(),
-            account.username.as_str().to_owned(),
-            account.first_name.as_str().to_owned(),
-            account.last_name.as_str().to_owned(),
-        ];
-        self.check_password_policy(password, &hints)
+        let hints = super::password::personal_hints(
+            &account.email,
+            &account.username,
+            &account.first_name,
+            &account.last_name,
+        );
+        self.check_password_policy("password", password, &hints)
             .map_err(|v| AppError::Invalid(vec![v]))?;
         let role = account.role;
         let id = self.insert_account(account, password, true).await?;
@@ -231,9 +233,6 @@ impl IdentityService {
         {
             return Err(AppError::ConflictWith("username_taken"));
         }
-        let now = self.ports.clock.now();
-        let id = UserId::generate();
-        let data_key = self.ports.cipher.new_data_key().map_err(crypto_error)?;
         let profile = rr_domain::identity::Profile {
             email: account.email,
             first_name: account.first_name,
@@ -241,36 +240,16 @@ impl IdentityService {
             country: account.country,
             phone: None,
         };
-        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile)
-            .map_err(crypto_error)?;
-        let record = UserRecord {
-            id,
-            username: account.username,
-            email_index: index,
-            data_key,
-            email: sealed.email,
-            first_name: sealed.first_name,
-            last_name: sealed.last_name,
-            country: sealed.country,
-            phone: None,
-            password_hash: self
-                .ports
-                .hasher
-                .hash(password)
-                .await
-                .map_err(hashing_error)?,
-            role: account.role,
-            status: AccountStatus::Active,
-            email_verified_at: verified.then_some(now),
-            totp_secret: None,
-            totp_enabled: false,
-            totp_last_step: None,
-            failed_logins: 0,
-            locked_until: None,
-            policy_version: self.policy.privacy_policy_version.clone(),
-            created_at: now,
-            updated_at: now,
-        };
+        let password_hash = self
+            .ports
+            .hasher
+            .hash(password)
+            .await
+            .map_err(hashing_error)?;
+        let mut record = self.new_record(account.username, index, &profile, password_hash)?;
+        record.role = account.role;
+        record.email_verified_at = verified.then_some(record.created_at);
+        let id = record.id;
         match self.ports.users.insert(&record).await {
             Ok(()) => Ok(id),
             Err(crate::RepositoryError::Conflict(_)) => Err(AppError::ConflictWith("email_taken")),
@@ -279,9 +258,10 @@ impl IdentityService {
     }
 }
 
-/// Staff without two-factor authentication are told what is missing.
-fn forbidden(actor: &AuthenticatedActor) -> AppError {
-    if actor.role.is_staff() && !actor.two_factor {
+/// Staff whose role would suffice but who lack two-factor authentication are
+/// told what is missing; everyone else is simply refused.
+fn forbidden(actor: &AuthenticatedActor, required: Role) -> AppError {
+    if actor.role >= required && actor.role.is_staff() && !actor.two_factor {
         AppError::Forbidden("two_factor_required")
     } else {
         AppError::Forbidden("forbidden")

@@ -47,7 +47,8 @@ impl IdentityService {
                 .await
                 .map_err(hashing_error)?;
             self.throttle.failed(&index, now);
-            // The same writes as a wrong password, so the timing tells nothing.
+            // An audit write as for a wrong password, so the timing tells little
+            // (a wrong password also updates the account's failure count).
             self.audit(AuditEvent {
                 action: "login_failed",
                 actor: None,

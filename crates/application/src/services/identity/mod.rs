@@ -197,6 +197,71 @@ impl IdentityService {
         })
     }
 
+    /// A new citizen account: a fresh id and data key, the profile sealed under
+    /// it, no second factor, email not yet verified.
+    fn new_record(
+        &self,
+        username: rr_domain::identity::Username,
+        email_index: Vec<u8>,
+        profile: &Profile,
+        password_hash: PasswordHash,
+    ) -> Result<UserRecord, AppError> {
+        let id = rr_domain::identity::UserId::generate();
+        let data_key = self.ports.cipher.new_data_key().map_err(crypto_error)?;
+        let sealed = crate::ports::seal_profile(self.ports.cipher.as_ref(), &data_key, id, profile)
+            .map_err(crypto_error)?;
+        let now = self.ports.clock.now();
+        Ok(UserRecord {
+            id,
+            username,
+            email_index,
+            data_key,
+            email: sealed.email,
+            first_name: sealed.first_name,
+            last_name: sealed.last_name,
+            country: sealed.country,
+            phone: sealed.phone,
+            password_hash,
+            role: rr_domain::identity::Role::Citizen,
+            status: rr_domain::identity::AccountStatus::Active,
+            email_verified_at: None,
+            totp_secret: None,
+            totp_enabled: false,
+            totp_last_step: None,
+            failed_logins: 0,
+            locked_until: None,
+            policy_version: self.policy.privacy_policy_version.clone(),
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// A single-use link to `path` on the web client for `user`, replacing any
+    /// pending link of the same purpose.
+    async fn link(
+        &self,
+        user: rr_domain::identity::UserId,
+        purpose: crate::ports::TokenPurpose,
+        ttl: Duration,
+        path: &str,
+    ) -> Result<String, AppError> {
+        self.ports.one_time_tokens.revoke_all(user, purpose).await?;
+        let token = self.ports.secrets.generate();
+        self.ports
+            .one_time_tokens
+            .insert(&crate::ports::OneTimeToken {
+                digest: token.digest,
+                purpose,
+                user_id: user,
+                expires_at: self.ports.clock.now() + std_duration(ttl),
+            })
+            .await?;
+        Ok(format!(
+            "{}{path}?jeton={}",
+            self.policy.frontend_url, token.value
+        ))
+    }
+
     /// The decoy hash, computed on first use.
     async fn decoy(&self) -> Result<PasswordHash, AppError> {
         if let Some(hash) = self.decoy_hash.get() {

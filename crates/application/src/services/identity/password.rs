@@ -3,9 +3,25 @@
 use rr_domain::credentials::Password;
 use rr_domain::identity::{AuthenticatedActor, Email, PasswordRule, check_structure};
 
-use super::{IdentityService, hashing_error, mail, std_duration};
-use crate::ports::{AuditEvent, OneTimeToken, TokenPurpose, Verification};
+use super::{IdentityService, hashing_error, mail};
+use crate::ports::{AuditEvent, TokenPurpose, Verification};
 use crate::{AppError, FieldViolation};
+
+/// What an attacker knows of an account and might find in its password.
+pub(super) fn personal_hints(
+    email: &Email,
+    username: &rr_domain::identity::Username,
+    first_name: &rr_domain::identity::PersonName,
+    last_name: &rr_domain::identity::PersonName,
+) -> [String; 4] {
+    [
+        email.as_str(),
+        username.as_str(),
+        first_name.as_str(),
+        last_name.as_str(),
+    ]
+    .map(ToOwned::to_owned)
+}
 
 /// Entropy a passphrase needs when it lacks a character class (CNIL: 80 bits).
 const PASSPHRASE_BITS: f64 = 80.0;
@@ -14,11 +30,12 @@ impl IdentityService {
     /// Checks a new password against the CNIL rule and the strength estimator.
     pub(super) fn check_password_policy(
         &self,
+        field: &'static str,
         password: &Password,
         hints: &[String],
     ) -> Result<(), FieldViolation> {
         let violation =
-            |rule: PasswordRule| FieldViolation::new("password", rule.code(), rule.message());
+            |rule: PasswordRule| FieldViolation::new(field, rule.code(), rule.message());
         let estimate = self.ports.strength.assess(password.expose(), hints);
         match check_structure(password.expose()) {
             Ok(()) => {}
@@ -63,13 +80,13 @@ impl IdentityService {
             Verification::Mismatch => return Err(AppError::Unauthenticated("invalid_credentials")),
         }
         let profile = self.open_profile(&user)?;
-        let hints = [
-            profile.email.as_str().to_owned(),
-            user.username.as_str().to_owned(),
-            profile.first_name.as_str().to_owned(),
-            profile.last_name.as_str().to_owned(),
-        ];
-        self.check_password_policy(new, &hints)
+        let hints = personal_hints(
+            &profile.email,
+            &user.username,
+            &profile.first_name,
+            &profile.last_name,
+        );
+        self.check_password_policy("newPassword", new, &hints)
             .map_err(|v| AppError::Invalid(vec![v]))?;
         let now = self.ports.clock.now();
         user.password_hash = self.ports.hasher.hash(new).await.map_err(hashing_error)?;
@@ -123,24 +140,13 @@ impl IdentityService {
         user: rr_domain::identity::UserId,
         ttl: std::time::Duration,
     ) -> Result<String, AppError> {
-        self.ports
-            .one_time_tokens
-            .revoke_all(user, TokenPurpose::PasswordReset)
-            .await?;
-        let token = self.ports.secrets.generate();
-        self.ports
-            .one_time_tokens
-            .insert(&OneTimeToken {
-                digest: token.digest,
-                purpose: TokenPurpose::PasswordReset,
-                user_id: user,
-                expires_at: self.ports.clock.now() + std_duration(ttl),
-            })
-            .await?;
-        Ok(format!(
-            "{}/compte/nouveau-mot-de-passe?jeton={}",
-            self.policy.frontend_url, token.value
-        ))
+        self.link(
+            user,
+            TokenPurpose::PasswordReset,
+            ttl,
+            "/compte/nouveau-mot-de-passe",
+        )
+        .await
     }
 
     /// Sets a new password with the token of a reset link; every session is
@@ -151,7 +157,7 @@ impl IdentityService {
     pub async fn reset_password(&self, token: &str, new: &Password) -> Result<(), AppError> {
         // The rules that need no personal data are checked before the link is
         // used up, so a refused password rarely costs the person their link.
-        self.check_password_policy(new, &[])
+        self.check_password_policy("newPassword", new, &[])
             .map_err(|v| AppError::Invalid(vec![v]))?;
         let digest = self.ports.secrets.digest(token);
         let now = self.ports.clock.now();
@@ -168,13 +174,13 @@ impl IdentityService {
             .await?
             .ok_or(AppError::InvalidToken)?;
         let profile = self.open_profile(&user)?;
-        let hints = [
-            profile.email.as_str().to_owned(),
-            user.username.as_str().to_owned(),
-            profile.first_name.as_str().to_owned(),
-            profile.last_name.as_str().to_owned(),
-        ];
-        if let Err(violation) = self.check_password_policy(new, &hints) {
+        let hints = personal_hints(
+            &profile.email,
+            &user.username,
+            &profile.first_name,
+            &profile.last_name,
+        );
+        if let Err(violation) = self.check_password_policy("newPassword", new, &hints) {
             // The link is spent: send a fresh one right away.
             let link = self
                 .issue_reset_link(user_id, self.policy.reset_ttl)
@@ -186,6 +192,7 @@ impl IdentityService {
         user.email_verified_at = user.email_verified_at.or(Some(now));
         user.failed_logins = 0;
         user.locked_until = None;
+        self.throttle.succeeded(&user.email_index);
         user.updated_at = now;
         self.ports.users.update(&user).await?;
         let revoked = self.ports.sessions.revoke_all(user.id, None, now).await?;

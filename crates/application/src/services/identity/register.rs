@@ -1,9 +1,9 @@
 //! Registration and email verification.
 
-use rr_domain::identity::{AccountStatus, Role, UserId, UserRecord};
+use rr_domain::identity::UserRecord;
 
-use super::{IdentityService, NewAccount, crypto_error, hashing_error, mail, std_duration};
-use crate::ports::{AuditEvent, OneTimeToken, TokenPurpose, seal_profile};
+use super::{IdentityService, NewAccount, hashing_error, mail};
+use crate::ports::{AuditEvent, TokenPurpose};
 use crate::{AppError, FieldViolation};
 
 impl IdentityService {
@@ -36,13 +36,13 @@ impl IdentityService {
                 "Déclarez avoir 15 ans ou plus, ou disposer du consentement parental.",
             ));
         }
-        let hints = [
-            account.email.as_str().to_owned(),
-            account.username.as_str().to_owned(),
-            account.first_name.as_str().to_owned(),
-            account.last_name.as_str().to_owned(),
-        ];
-        if let Err(violation) = self.check_password_policy(&account.password, &hints) {
+        let hints = super::password::personal_hints(
+            &account.email,
+            &account.username,
+            &account.first_name,
+            &account.last_name,
+        );
+        if let Err(violation) = self.check_password_policy("password", &account.password, &hints) {
             violations.push(violation);
         }
         if !violations.is_empty() {
@@ -78,9 +78,6 @@ impl IdentityService {
             return Err(AppError::ConflictWith("username_taken"));
         }
 
-        let now = self.ports.clock.now();
-        let id = UserId::generate();
-        let data_key = self.ports.cipher.new_data_key().map_err(crypto_error)?;
         let profile = rr_domain::identity::Profile {
             email: account.email.clone(),
             first_name: account.first_name,
@@ -88,31 +85,8 @@ impl IdentityService {
             country: account.country,
             phone: account.phone,
         };
-        let sealed = seal_profile(self.ports.cipher.as_ref(), &data_key, id, &profile)
-            .map_err(crypto_error)?;
-        let record = UserRecord {
-            id,
-            username: account.username,
-            email_index,
-            data_key,
-            email: sealed.email,
-            first_name: sealed.first_name,
-            last_name: sealed.last_name,
-            country: sealed.country,
-            phone: sealed.phone,
-            password_hash,
-            role: Role::Citizen,
-            status: AccountStatus::Active,
-            email_verified_at: None,
-            totp_secret: None,
-            totp_enabled: false,
-            totp_last_step: None,
-            failed_logins: 0,
-            locked_until: None,
-            policy_version: account.accepted_policy_version,
-            created_at: now,
-            updated_at: now,
-        };
+        let record = self.new_record(account.username, email_index, &profile, password_hash)?;
+        let id = record.id;
         match self.ports.users.insert(&record).await {
             Ok(()) => {}
             // Lost a race with a registration of the same email or username.
@@ -154,24 +128,14 @@ impl IdentityService {
         user: &UserRecord,
         email: rr_domain::identity::Email,
     ) -> Result<(), AppError> {
-        self.ports
-            .one_time_tokens
-            .revoke_all(user.id, TokenPurpose::EmailVerification)
+        let link = self
+            .link(
+                user.id,
+                TokenPurpose::EmailVerification,
+                self.policy.verification_ttl,
+                "/compte/verification",
+            )
             .await?;
-        let token = self.ports.secrets.generate();
-        self.ports
-            .one_time_tokens
-            .insert(&OneTimeToken {
-                digest: token.digest,
-                purpose: TokenPurpose::EmailVerification,
-                user_id: user.id,
-                expires_at: self.ports.clock.now() + std_duration(self.policy.verification_ttl),
-            })
-            .await?;
-        let link = format!(
-            "{}/compte/verification?jeton={}",
-            self.policy.frontend_url, token.value
-        );
         self.send(mail::verification(email, &link)).await;
         Ok(())
     }
