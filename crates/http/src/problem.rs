@@ -24,7 +24,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 #[serde(rename_all = "camelCase")]
 #[schema(example = json!({
     "type": "urn:rr:problem:validation_failed",
-    "title": "The request body is invalid",
+    "title": "The request is invalid",
     "status": 422,
     "detail": "The body does not match the expected schema.",
     "code": "validation_failed",
@@ -54,7 +54,8 @@ pub struct ProblemDetails {
 pub struct FieldError {
     /// The field's name as sent (camelCase), or empty when the body as a whole is at fault.
     pub field: String,
-    /// Stable machine code: `unknown_field`, `missing_field` or `invalid_value`.
+    /// Stable machine code: `unknown_field`, `missing_field` or `invalid_value` for
+    /// the body's shape, or a rule's code (`invalid_email`, `password_too_short`, …).
     pub code: String,
     /// Explanation for people.
     pub message: String,
@@ -120,6 +121,10 @@ impl ApiError {
             AppError::Unauthenticated("invalid_second_factor") => (
                 "Invalid second factor",
                 "The code is wrong or expired. Sign in again.".into(),
+            ),
+            AppError::Unauthenticated("invalid_refresh_token") => (
+                "Invalid refresh token",
+                "This refresh token is unknown, spent or expired. Log in again.".into(),
             ),
             AppError::Unauthenticated(_) => (
                 "Authentication required",
@@ -290,7 +295,7 @@ impl RequestProblem {
                 let mut problem = ProblemDetails::new(
                     S::UNPROCESSABLE_ENTITY,
                     "validation_failed",
-                    "The request body is invalid",
+                    "The request is invalid",
                     Some("The body does not match the expected schema.".into()),
                 );
                 problem.errors.clone_from(errors);

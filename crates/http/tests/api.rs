@@ -80,6 +80,7 @@ fn services(
             name: "rr-server".into(),
             version: "9.9.9".into(),
             api_version: "v1".into(),
+            privacy_policy_version: "2026-11".into(),
         },
     }
 }
@@ -219,7 +220,7 @@ async fn version_tells_what_runs() {
 
     assert_eq!(
         body,
-        serde_json::json!({"name": "rr-server", "version": "9.9.9", "apiVersion": "v1"})
+        serde_json::json!({"name": "rr-server", "version": "9.9.9", "apiVersion": "v1", "privacyPolicyVersion": "2026-11"})
     );
 }
 

@@ -142,7 +142,13 @@ impl LettreMailer {
                         user.clone(),
                         password.expose_secret().to_owned(),
                     )),
-                    _ => builder,
+                    (None, None) => builder,
+                    _ => {
+                        return Err(MailSetupError::Smtp(
+                            "give both mail.smtp.username and mail.smtp.password, or neither"
+                                .into(),
+                        ));
+                    }
                 };
                 Sender::Smtp(builder.build())
             }
@@ -167,11 +173,17 @@ impl Mailer for LettreMailer {
             .body(email.body)
             .map_err(|e| MailError(Box::new(e)))?;
         match &self.sender {
-            Sender::Smtp(transport) => transport
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| MailError(Box::new(e))),
+            // Handed to a background task: the request does not wait on the
+            // relay, so answers take the same time whether or not mail is sent.
+            Sender::Smtp(transport) => {
+                let transport = transport.clone();
+                tokio::spawn(async move {
+                    if let Err(err) = transport.send(message).await {
+                        tracing::warn!(error = %err, "mail refused by the relay");
+                    }
+                });
+                Ok(())
+            }
             Sender::Directory(transport) => transport
                 .send(message)
                 .await
@@ -222,6 +234,18 @@ mod tests {
         assert_eq!(files.len(), 1);
         let content = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
         assert!(content.contains("To: lea@exemple.fr"));
+    }
+
+    #[test]
+    fn half_given_smtp_credentials_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut smtp = settings(dir.path().to_path_buf());
+        smtp.transport = Transport::Smtp;
+        smtp.smtp.username = Some("relay-user".into());
+        assert!(matches!(
+            LettreMailer::new(&smtp),
+            Err(MailSetupError::Smtp(_))
+        ));
     }
 
     #[test]

@@ -60,6 +60,7 @@ impl Application {
                 name: "rr-server".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 api_version: "v1".into(),
+                privacy_policy_version: settings.identity.privacy_policy_version.clone(),
             },
         };
         let contract = Contract::new().context("serialising the OpenAPI document")?;

@@ -1,6 +1,7 @@
 //! Middleware applied to every request, outermost first: [`observe`] (request id,
 //! security headers, metrics, log line), [`problem_fallback`] (every error body
-//! is a problem), [`timeout`] (bounded handling time).
+//! is a problem), [`timeout`] (bounded handling time). [`rate_limit`] guards
+//! the authentication routes only.
 
 mod observe;
 mod problem_fallback;

@@ -49,7 +49,7 @@ pub struct RegisterRequest {
     /// character, or a passphrase of about 80 bits; not common nor breached.
     #[schema(max_length = 128, format = Password)]
     pub password: String,
-    /// Version of the privacy policy accepted (`GET /api/v1/version` tells the current one).
+    /// Version of the privacy policy accepted (`privacyPolicyVersion` of `GET /api/v1/version`).
     pub accepted_policy_version: String,
     /// The person is 15 or older, or has parental consent.
     pub age_declaration: bool,
@@ -291,6 +291,7 @@ pub struct SecondFactorRequest {
     responses(
         (status = 200, description = "Logged in.", body = TokenResponse),
         (status = 401, description = "Wrong code or challenge (`invalid_second_factor`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Account suspended (`account_suspended`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/login/second-factor")]

@@ -17,6 +17,9 @@ pub struct VersionInfo {
     /// Version of the API contract, the path prefix.
     #[schema(example = "v1")]
     pub api_version: String,
+    /// Version of the privacy policy a new account accepts at registration.
+    #[schema(example = "2026-11")]
+    pub privacy_policy_version: String,
 }
 
 /// Version
