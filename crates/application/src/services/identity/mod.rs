@@ -236,6 +236,59 @@ impl IdentityService {
         })
     }
 
+    /// The account a single-use token of `purpose` was issued for, using the
+    /// token up; also returns the instant it was redeemed.
+    async fn redeem(
+        &self,
+        token: &str,
+        purpose: crate::ports::TokenPurpose,
+    ) -> Result<(UserRecord, time::OffsetDateTime), AppError> {
+        let digest = self.ports.secrets.digest(token);
+        let now = self.ports.clock.now();
+        let user_id = self
+            .ports
+            .one_time_tokens
+            .consume(&digest, purpose, now)
+            .await?
+            .ok_or(AppError::InvalidToken)?;
+        let user = self
+            .ports
+            .users
+            .find(user_id)
+            .await?
+            .ok_or(AppError::InvalidToken)?;
+        Ok((user, now))
+    }
+
+    /// The caller's account and a check of its password.
+    ///
+    /// # Errors
+    /// [`AppError::Unauthenticated`] `invalid_credentials` when the password is wrong.
+    async fn account_with_password(
+        &self,
+        actor: &rr_domain::identity::AuthenticatedActor,
+        password: &rr_domain::credentials::Password,
+    ) -> Result<UserRecord, AppError> {
+        let user = self
+            .ports
+            .users
+            .find(actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match self
+            .ports
+            .hasher
+            .verify(password, &user.password_hash)
+            .await
+            .map_err(hashing_error)?
+        {
+            crate::ports::Verification::Match { .. } => Ok(user),
+            crate::ports::Verification::Mismatch => {
+                Err(AppError::Unauthenticated("invalid_credentials"))
+            }
+        }
+    }
+
     /// A single-use link to `path` on the web client for `user`, replacing any
     /// pending link of the same purpose.
     async fn link(

@@ -4,7 +4,7 @@ use rr_domain::credentials::Password;
 use rr_domain::identity::{AuthenticatedActor, Email, PasswordRule, check_structure};
 
 use super::{IdentityService, hashing_error, mail};
-use crate::ports::{AuditEvent, TokenPurpose, Verification};
+use crate::ports::{AuditEvent, TokenPurpose};
 use crate::{AppError, FieldViolation};
 
 /// What an attacker knows of an account and might find in its password.
@@ -63,22 +63,7 @@ impl IdentityService {
         current: &Password,
         new: &Password,
     ) -> Result<(), AppError> {
-        let mut user = self
-            .ports
-            .users
-            .find(actor.user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        match self
-            .ports
-            .hasher
-            .verify(current, &user.password_hash)
-            .await
-            .map_err(hashing_error)?
-        {
-            Verification::Match { .. } => {}
-            Verification::Mismatch => return Err(AppError::Unauthenticated("invalid_credentials")),
-        }
+        let mut user = self.account_with_password(actor, current).await?;
         let profile = self.open_profile(&user)?;
         let hints = personal_hints(
             &profile.email,
@@ -159,20 +144,8 @@ impl IdentityService {
         // used up, so a refused password rarely costs the person their link.
         self.check_password_policy("newPassword", new, &[])
             .map_err(|v| AppError::Invalid(vec![v]))?;
-        let digest = self.ports.secrets.digest(token);
-        let now = self.ports.clock.now();
-        let user_id = self
-            .ports
-            .one_time_tokens
-            .consume(&digest, TokenPurpose::PasswordReset, now)
-            .await?
-            .ok_or(AppError::InvalidToken)?;
-        let mut user = self
-            .ports
-            .users
-            .find(user_id)
-            .await?
-            .ok_or(AppError::InvalidToken)?;
+        let (mut user, now) = self.redeem(token, TokenPurpose::PasswordReset).await?;
+        let user_id = user.id;
         let profile = self.open_profile(&user)?;
         let hints = personal_hints(
             &profile.email,

@@ -145,20 +145,8 @@ impl IdentityService {
     /// # Errors
     /// [`AppError::InvalidToken`] when unknown, used or expired.
     pub async fn verify_email(&self, token: &str) -> Result<(), AppError> {
-        let digest = self.ports.secrets.digest(token);
-        let now = self.ports.clock.now();
-        let user_id = self
-            .ports
-            .one_time_tokens
-            .consume(&digest, TokenPurpose::EmailVerification, now)
-            .await?
-            .ok_or(AppError::InvalidToken)?;
-        let mut user = self
-            .ports
-            .users
-            .find(user_id)
-            .await?
-            .ok_or(AppError::InvalidToken)?;
+        let (mut user, now) = self.redeem(token, TokenPurpose::EmailVerification).await?;
+        let user_id = user.id;
         user.email_verified_at = Some(now);
         user.updated_at = now;
         self.ports.users.update(&user).await?;

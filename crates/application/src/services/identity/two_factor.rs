@@ -3,9 +3,9 @@
 use rr_domain::credentials::Password;
 use rr_domain::identity::AuthenticatedActor;
 
-use super::{IdentityService, TotpEnrolment, crypto_error, hashing_error, mail};
+use super::{IdentityService, TotpEnrolment, crypto_error, mail};
 use crate::AppError;
-use crate::ports::{AuditEvent, Verification, fields};
+use crate::ports::{AuditEvent, fields};
 
 /// Recovery codes handed out when two-factor authentication is confirmed.
 pub const RECOVERY_CODES: usize = 10;
@@ -113,27 +113,12 @@ impl IdentityService {
         password: &Password,
         code: &str,
     ) -> Result<(), AppError> {
-        let mut user = self
-            .ports
-            .users
-            .find(actor.user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let mut user = self.account_with_password(actor, password).await?;
         if user.role.is_staff() {
             return Err(AppError::Forbidden("two_factor_mandatory"));
         }
         if !user.totp_enabled {
             return Err(AppError::ConflictWith("two_factor_not_enabled"));
-        }
-        match self
-            .ports
-            .hasher
-            .verify(password, &user.password_hash)
-            .await
-            .map_err(hashing_error)?
-        {
-            Verification::Match { .. } => {}
-            Verification::Mismatch => return Err(AppError::Unauthenticated("invalid_credentials")),
         }
         let now = self.ports.clock.now();
         if !self.second_factor_matches(&mut user, code, now).await? {
