@@ -32,6 +32,18 @@ pub enum DomainError {
     /// Not an international phone number.
     #[error("a phone number is written +<country code><number>, 8 to 15 digits")]
     InvalidPhone,
+    /// A resource title breaks its rules.
+    #[error("a title is 3 to 150 characters on one line")]
+    InvalidTitle,
+    /// A resource summary breaks its rules.
+    #[error("a summary is 1 to 500 characters")]
+    InvalidSummary,
+    /// A resource body breaks its rules.
+    #[error("a body is 1 to 50,000 characters of Markdown")]
+    InvalidBody,
+    /// Not an http or https link to a host.
+    #[error("a link is an http:// or https:// address of at most 2,048 characters")]
+    InvalidLink,
 }
 
 impl DomainError {
@@ -46,6 +58,10 @@ impl DomainError {
             Self::InvalidName => "invalid_name",
             Self::InvalidCountry => "invalid_country",
             Self::InvalidPhone => "invalid_phone",
+            Self::InvalidTitle => "invalid_title",
+            Self::InvalidSummary => "invalid_summary",
+            Self::InvalidBody => "invalid_body",
+            Self::InvalidLink => "invalid_link",
         }
     }
 }

@@ -6,13 +6,15 @@
 //! so that a value of a domain type is valid by construction.
 //!
 //! Entry points: [`reference`] (categories, relation types, resource types),
-//! [`identity`] (accounts, roles, access policies), [`credentials`] (passwords
+//! [`identity`] (accounts, roles, access policies), [`resource`] (content
+//! values, visibility, lifecycle, access rules), [`credentials`] (passwords
 //! and their hashes) and [`DomainError`].
 
 pub mod credentials;
 pub mod error;
 pub mod identity;
 pub mod reference;
+pub mod resource;
 
 pub use error::DomainError;
 /// Instants of the domain are `time` values, in UTC.

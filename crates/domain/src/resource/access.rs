@@ -1,0 +1,209 @@
+//! Who may see and change a resource, decided once, from facts about it.
+//! "May not see" is what routes answer 404 for.
+
+use super::{Lifecycle, Visibility};
+use crate::identity::{Actor, Role, UserId};
+
+/// What the access rules need to know of a resource.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceFacts<'a> {
+    /// Its author.
+    pub author: UserId,
+    /// Its audience.
+    pub visibility: Visibility,
+    /// Where it is in its life.
+    pub state: &'a Lifecycle,
+    /// The citizens a shared resource is shared with.
+    pub shared_with: &'a [UserId],
+}
+
+/// Whether `actor` may see the resource.
+///
+/// - Its author sees it in every state but deleted.
+/// - A published resource is seen by everyone (public), by any logged-in
+///   account (restricted), or by the citizens it is shared with (shared);
+///   a private one by its author alone.
+/// - Moderators and above, with two-factor authentication, see public and
+///   restricted resources in every state but deleted (they review them);
+///   never private or shared ones.
+/// - A deleted resource is seen by administrators (with two-factor
+///   authentication) only, who may restore it.
+#[must_use]
+pub fn can_view(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
+    let user = match actor {
+        Actor::User(user) => Some(user),
+        Actor::Visitor => None,
+    };
+    if *resource.state == Lifecycle::Deleted {
+        return user.is_some_and(|u| {
+            u.may_act_as(Role::Administrator) && resource.visibility.needs_review()
+        });
+    }
+    if user.is_some_and(|u| u.user_id == resource.author) {
+        return true;
+    }
+    if resource.visibility.needs_review() && user.is_some_and(|u| u.may_act_as(Role::Moderator)) {
+        return true;
+    }
+    if *resource.state != Lifecycle::Published {
+        return false;
+    }
+    match resource.visibility {
+        Visibility::Public => true,
+        Visibility::Restricted => user.is_some(),
+        Visibility::Shared => user.is_some_and(|u| resource.shared_with.contains(&u.user_id)),
+        Visibility::Private => false,
+    }
+}
+
+/// Whether `actor` may change the resource's content, visibility or sharing:
+/// its author, or an administrator (with two-factor authentication) for public
+/// and restricted ones; never once archived or deleted (unarchive or restore first).
+#[must_use]
+pub fn can_edit(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
+    let Actor::User(user) = actor else {
+        return false;
+    };
+    if matches!(resource.state, Lifecycle::Archived | Lifecycle::Deleted) {
+        return false;
+    }
+    user.user_id == resource.author
+        || (resource.visibility.needs_review() && user.may_act_as(Role::Administrator))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::{AuthenticatedActor, SessionId};
+
+    fn user(id: UserId, role: Role, two_factor: bool) -> Actor {
+        Actor::User(AuthenticatedActor {
+            user_id: id,
+            session_id: SessionId::generate(),
+            role,
+            two_factor,
+        })
+    }
+
+    #[test]
+    fn a_published_resource_is_seen_by_its_audience_only() {
+        let author = UserId::generate();
+        let friend = UserId::generate();
+        let stranger = user(UserId::generate(), Role::Citizen, false);
+        let shared_with = [friend];
+        let facts = |visibility| ResourceFacts {
+            author,
+            visibility,
+            state: &Lifecycle::Published,
+            shared_with: &shared_with,
+        };
+
+        assert!(can_view(&Actor::Visitor, &facts(Visibility::Public)));
+        assert!(!can_view(&Actor::Visitor, &facts(Visibility::Restricted)));
+        assert!(can_view(&stranger, &facts(Visibility::Restricted)));
+        assert!(!can_view(&stranger, &facts(Visibility::Shared)));
+        assert!(can_view(
+            &user(friend, Role::Citizen, false),
+            &facts(Visibility::Shared)
+        ));
+        assert!(!can_view(&stranger, &facts(Visibility::Private)));
+        assert!(can_view(
+            &user(author, Role::Citizen, false),
+            &facts(Visibility::Private)
+        ));
+    }
+
+    #[test]
+    fn unpublished_resources_are_seen_by_their_author_and_reviewers_only() {
+        let author = UserId::generate();
+        let pending = Lifecycle::PendingReview;
+        let facts = |visibility| ResourceFacts {
+            author,
+            visibility,
+            state: &pending,
+            shared_with: &[],
+        };
+        let moderator = user(UserId::generate(), Role::Moderator, true);
+
+        assert!(!can_view(&Actor::Visitor, &facts(Visibility::Public)));
+        assert!(!can_view(
+            &user(UserId::generate(), Role::Citizen, false),
+            &facts(Visibility::Public)
+        ));
+        assert!(can_view(&moderator, &facts(Visibility::Public)));
+        assert!(!can_view(
+            &user(UserId::generate(), Role::Moderator, false),
+            &facts(Visibility::Public)
+        ));
+        assert!(
+            !can_view(&moderator, &facts(Visibility::Private)),
+            "staff never see private resources"
+        );
+        assert!(can_view(
+            &user(author, Role::Citizen, false),
+            &facts(Visibility::Public)
+        ));
+    }
+
+    #[test]
+    fn deleted_resources_are_seen_by_administrators_only() {
+        let author = UserId::generate();
+        let facts = ResourceFacts {
+            author,
+            visibility: Visibility::Public,
+            state: &Lifecycle::Deleted,
+            shared_with: &[],
+        };
+        assert!(!can_view(&user(author, Role::Citizen, false), &facts));
+        assert!(!can_view(
+            &user(UserId::generate(), Role::Moderator, true),
+            &facts
+        ));
+        assert!(can_view(
+            &user(UserId::generate(), Role::Administrator, true),
+            &facts
+        ));
+    }
+
+    #[test]
+    fn authors_and_administrators_edit_until_archived_or_deleted() {
+        let author = UserId::generate();
+        let admin = user(UserId::generate(), Role::Administrator, true);
+        for (state, editable) in [
+            (Lifecycle::Draft, true),
+            (Lifecycle::Published, true),
+            (Lifecycle::Suspended { reason: "x".into() }, true),
+            (Lifecycle::Archived, false),
+            (Lifecycle::Deleted, false),
+        ] {
+            let facts = ResourceFacts {
+                author,
+                visibility: Visibility::Public,
+                state: &state,
+                shared_with: &[],
+            };
+            assert_eq!(
+                can_edit(&user(author, Role::Citizen, false), &facts),
+                editable,
+                "{}",
+                state.name()
+            );
+            assert_eq!(can_edit(&admin, &facts), editable);
+            assert!(!can_edit(
+                &user(UserId::generate(), Role::Moderator, true),
+                &facts
+            ));
+            assert!(!can_edit(&Actor::Visitor, &facts));
+        }
+        let private = ResourceFacts {
+            author,
+            visibility: Visibility::Private,
+            state: &Lifecycle::Draft,
+            shared_with: &[],
+        };
+        assert!(
+            !can_edit(&admin, &private),
+            "administrators do not touch private resources"
+        );
+    }
+}
