@@ -3,8 +3,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rr_application::ports::{
-    AuditLog, DatabaseHealth, OneTimeTokenRepository, ReferenceDataRepository, SessionRepository,
-    UserRepository,
+    AuditLog, DatabaseHealth, OneTimeTokenRepository, ReferenceDataRepository, ResourceRepository,
+    SessionRepository, UserRepository,
 };
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, DatabaseConnection};
@@ -12,8 +12,8 @@ use secrecy::ExposeSecret;
 
 use crate::{
     DatabaseSettings, PersistenceError, SeaOrmAuditLog, SeaOrmDatabaseHealth,
-    SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository, SeaOrmSessionRepository,
-    SeaOrmUserRepository,
+    SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository, SeaOrmResourceRepository,
+    SeaOrmSessionRepository, SeaOrmUserRepository,
 };
 
 /// The database engines the product runs on.
@@ -146,6 +146,12 @@ impl Database {
     #[must_use]
     pub fn one_time_tokens(&self) -> Arc<dyn OneTimeTokenRepository> {
         Arc::new(SeaOrmOneTimeTokenRepository::new(self.conn.clone()))
+    }
+
+    /// The resource repository on this pool.
+    #[must_use]
+    pub fn resources(&self) -> Arc<dyn ResourceRepository> {
+        Arc::new(SeaOrmResourceRepository::new(self.conn.clone()))
     }
 
     /// The audit log on this pool. Every handle shares one append lock.

@@ -27,6 +27,6 @@ pub use health::SeaOrmDatabaseHealth;
 pub use migrate::MigrationState;
 pub use repositories::{
     SeaOrmAuditLog, SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository,
-    SeaOrmSessionRepository, SeaOrmUserRepository,
+    SeaOrmResourceRepository, SeaOrmSessionRepository, SeaOrmUserRepository,
 };
 pub use settings::DatabaseSettings;

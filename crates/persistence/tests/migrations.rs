@@ -4,11 +4,38 @@
 
 mod support;
 
-use rr_application::ports::{AuditEvent, ChainVerification};
+use rr_application::ports::{AuditEvent, ChainVerification, ResourceRecord};
+use rr_domain::identity::UserId;
+use rr_domain::reference::ReferenceId;
+use rr_domain::resource::{Body, Lifecycle, ResourceId, Summary, Title, Visibility};
 use rr_persistence::testing::TestDatabase;
 use rr_persistence::{Database, Engine};
 use sea_orm::{ConnectionTrait, Statement};
 use support::identity::{now, user};
+
+/// A draft by `author`, classified by seeded reference data.
+fn resource(author: UserId) -> ResourceRecord {
+    let seeded = |id: &str| ReferenceId::from_uuid(uuid::Uuid::parse_str(id).unwrap());
+    ResourceRecord {
+        id: ResourceId::generate(),
+        author,
+        title: Title::parse("Parler à son ado").unwrap(),
+        summary: Summary::parse("Quelques pistes.").unwrap(),
+        body: Body::parse("# Pistes").unwrap(),
+        category: seeded("01a22499-f800-7107-8000-000000000000"),
+        resource_type: seeded("01a22499-f800-7302-8000-000000000000"),
+        relation_types: vec![seeded("01a22499-f800-7203-8000-000000000000")],
+        external_link: None,
+        visibility: Visibility::Private,
+        state: Lifecycle::Draft,
+        shared_with: Vec::new(),
+        created_at: now(),
+        updated_at: now(),
+        published_at: None,
+        deleted_at: None,
+        version: 0,
+    }
+}
 
 async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
     let db = Database::connect(&test_db.settings()).await.unwrap();
@@ -26,6 +53,8 @@ async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
     let before = db.reference_data().list_categories().await.unwrap();
     let lea = user(1);
     db.users().insert(&lea).await.unwrap();
+    let draft = resource(lea.id);
+    db.resources().insert(&draft).await.unwrap();
     db.audit_log()
         .append(
             AuditEvent {
@@ -54,6 +83,7 @@ async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
         "tables are gone after down"
     );
     assert!(db.users().find(lea.id).await.is_err());
+    assert!(db.resources().find(draft.id).await.is_err());
     assert!(db.audit_log().verify().await.is_err());
 
     db.migrate_up(None).await.unwrap();
@@ -63,7 +93,9 @@ async fn up_down_up_leaves_the_same_schema_and_data(test_db: TestDatabase) {
         db.audit_log().verify().await.unwrap(),
         ChainVerification::Intact { entries: 0 }
     );
+    assert_eq!(db.resources().find(draft.id).await.unwrap(), None);
     db.users().insert(&lea).await.unwrap();
+    db.resources().insert(&draft).await.unwrap();
 }
 
 async fn the_identity_migration_goes_down_alone(test_db: TestDatabase) {
@@ -89,9 +121,43 @@ async fn the_identity_migration_goes_down_alone(test_db: TestDatabase) {
     assert_eq!(db.users().find(lea.id).await.unwrap(), None);
 }
 
+async fn the_resources_migration_goes_down_alone(test_db: TestDatabase) {
+    let db = Database::connect(&test_db.settings()).await.unwrap();
+    db.migrate_up(Some(2)).await.unwrap();
+    let lea = user(1);
+    db.users().insert(&lea).await.unwrap();
+    assert!(
+        db.resources().find(ResourceId::generate()).await.is_err(),
+        "not yet"
+    );
+
+    db.migrate_up(Some(1)).await.unwrap();
+    let draft = resource(lea.id);
+    db.resources().insert(&draft).await.unwrap();
+
+    db.migrate_down(Some(1)).await.unwrap();
+    assert!(db.resources().find(draft.id).await.is_err());
+    assert!(
+        db.resources()
+            .list_by_author(lea.id, None, 10)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        db.users().find(lea.id).await.unwrap(),
+        Some(lea.clone()),
+        "accounts stay"
+    );
+
+    db.migrate_up(Some(1)).await.unwrap();
+    assert_eq!(db.resources().find(draft.id).await.unwrap(), None);
+    db.resources().insert(&draft).await.unwrap();
+    assert_eq!(db.resources().find(draft.id).await.unwrap(), Some(draft));
+}
+
 /// Columns holding an instant, in every table of every migration: a migration
 /// that adds one updates this count, after checking its type here.
-const INSTANT_COLUMNS: usize = 14;
+const INSTANT_COLUMNS: usize = 18;
 
 /// Instants must keep their microseconds and never go through a time zone:
 /// MariaDB `datetime(6)` everywhere, no `timestamp`; SQLite text.
@@ -175,5 +241,6 @@ on_every_engine!(
     migrating_twice_is_harmless,
     one_step_down_undoes_only_the_last_migration,
     the_identity_migration_goes_down_alone,
+    the_resources_migration_goes_down_alone,
     instants_are_microsecond_datetimes_never_timestamps,
 );

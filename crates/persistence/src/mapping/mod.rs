@@ -9,11 +9,15 @@
 mod audit;
 mod instant;
 mod reference;
+mod resources;
 mod sessions;
 mod users;
 
 pub(crate) use audit::into_audit_entry;
 pub(crate) use instant::{from_column, to_column};
+pub(crate) use resources::{
+    into_resource, relation_type_rows, resource_row, share_rows, version_column,
+};
 pub(crate) use sessions::session_row;
 pub(crate) use users::user_row;
 
