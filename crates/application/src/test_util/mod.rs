@@ -130,9 +130,11 @@ impl DatabaseHealth for SwitchableHealth {
 }
 
 mod identity;
+mod resources;
 
 pub use identity::{
     FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens,
     FakeSecretTokens, FakeSessions, FakeStrength, FakeTotp, FakeUsers, IdentityFixture, Outbox,
     SettableClock, identity_fixture,
 };
+pub use resources::FakeResources;

@@ -1,0 +1,176 @@
+//! Resources for their authors: create, read, edit, share, submit for review,
+//! archive, delete, and restore (staff). Access is decided by
+//! `rr_domain::resource::{can_view, can_edit}`; what a caller may not see is
+//! [`AppError::NotFound`].
+
+mod commands;
+mod lifecycle;
+mod write;
+
+pub use commands::{NewResource, ResourceChanges, ResourceView};
+
+use std::sync::Arc;
+
+use rr_domain::identity::{Actor, UserId, Username};
+use rr_domain::resource::{ResourceFacts, ResourceId, can_view};
+
+use crate::AppError;
+use crate::ports::{
+    AuditEvent, AuditLog, Clock, ReferenceDataRepository, ResourceRecord, ResourceRepository,
+    UserRepository,
+};
+
+/// Longest page of a listing.
+pub const MAX_PAGE: u64 = 100;
+
+/// Days during which staff may restore a deleted resource.
+pub const RESTORE_DAYS: i64 = 30;
+
+/// The ports the resource use cases need.
+#[derive(Clone)]
+#[allow(missing_debug_implementations)] // trait objects; nothing useful to print
+pub struct ResourcePorts {
+    /// Resources.
+    pub resources: Arc<dyn ResourceRepository>,
+    /// Accounts (usernames for sharing and display).
+    pub users: Arc<dyn UserRepository>,
+    /// Categories, types, relation types.
+    pub reference_data: Arc<dyn ReferenceDataRepository>,
+    /// Audit log (staff decisions).
+    pub audit: Arc<dyn AuditLog>,
+    /// Time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Resources for their authors.
+#[derive(Clone)]
+pub struct ResourceService {
+    ports: ResourcePorts,
+}
+
+impl std::fmt::Debug for ResourceService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResourceService").finish_non_exhaustive()
+    }
+}
+
+fn facts(record: &ResourceRecord) -> ResourceFacts<'_> {
+    ResourceFacts {
+        author: record.author,
+        visibility: record.visibility,
+        state: &record.state,
+        shared_with: &record.shared_with,
+    }
+}
+
+impl ResourceService {
+    /// Builds the service.
+    #[must_use]
+    pub fn new(ports: ResourcePorts) -> Self {
+        Self { ports }
+    }
+
+    /// A resource the caller may see.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] when it does not exist or the caller may not see it.
+    pub async fn get(&self, actor: &Actor, id: ResourceId) -> Result<ResourceView, AppError> {
+        let record = self.visible(actor, id).await?;
+        self.view(actor, record).await
+    }
+
+    /// The caller's own resources (deleted ones excluded), newest first.
+    ///
+    /// # Errors
+    /// Only infrastructure failures.
+    pub async fn mine(
+        &self,
+        author: &rr_domain::identity::AuthenticatedActor,
+        after: Option<ResourceId>,
+        limit: u64,
+    ) -> Result<Vec<ResourceView>, AppError> {
+        let records = self
+            .ports
+            .resources
+            .list_by_author(author.user_id, after, limit.clamp(1, MAX_PAGE))
+            .await?;
+        let actor = Actor::User(*author);
+        let mut views = Vec::with_capacity(records.len());
+        for record in records {
+            views.push(self.view(&actor, record).await?);
+        }
+        Ok(views)
+    }
+
+    async fn visible(&self, actor: &Actor, id: ResourceId) -> Result<ResourceRecord, AppError> {
+        let record = self
+            .ports
+            .resources
+            .find(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if can_view(actor, &facts(&record)) {
+            Ok(record)
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// What the caller sees of a resource: moderation reasons and the sharing
+    /// list are for its author (and staff for reasons) only.
+    async fn view(&self, actor: &Actor, record: ResourceRecord) -> Result<ResourceView, AppError> {
+        let is_author = matches!(actor, Actor::User(u) if u.user_id == record.author);
+        let author = self.username(record.author).await?;
+        let shared_with = if is_author {
+            let mut names = Vec::with_capacity(record.shared_with.len());
+            for user in &record.shared_with {
+                if let Some(name) = self.username_opt(*user).await? {
+                    names.push(name);
+                }
+            }
+            names
+        } else {
+            Vec::new()
+        };
+        Ok(ResourceView {
+            record,
+            author,
+            shared_with,
+            is_author,
+        })
+    }
+
+    async fn username_opt(&self, id: UserId) -> Result<Option<Username>, AppError> {
+        Ok(self.ports.users.find(id).await?.map(|u| u.username))
+    }
+
+    async fn username(&self, id: UserId) -> Result<Username, AppError> {
+        self.username_opt(id)
+            .await?
+            .ok_or_else(|| AppError::internal("a resource's author does not exist"))
+    }
+
+    async fn audit(
+        &self,
+        action: &'static str,
+        actor: UserId,
+        record: &ResourceRecord,
+        detail: String,
+    ) -> Result<(), AppError> {
+        self.ports
+            .audit
+            .append(
+                AuditEvent {
+                    action,
+                    actor: Some(actor),
+                    subject: Some(record.author),
+                    detail: format!("resource={} {detail}", record.id.as_uuid())
+                        .trim_end()
+                        .to_owned(),
+                },
+                self.ports.clock.now(),
+            )
+            .await
+            .map_err(AppError::from)
+    }
+}

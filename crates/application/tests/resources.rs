@@ -1,0 +1,445 @@
+//! The resource use cases on in-memory fakes: creation checks, visibility as
+//! 404, editing back to review, sharing, submission, deletion and restoration.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
+
+use std::sync::Arc;
+
+use rr_application::AppError;
+use rr_application::services::identity::{LoginOutcome, NewAccount};
+use rr_application::services::resources::{NewResource, ResourceChanges};
+use rr_application::services::{ResourcePorts, ResourceService};
+use rr_application::test_util::{
+    FakeResources, IdentityFixture, InMemoryReferenceData, identity_fixture,
+};
+use rr_domain::Uuid;
+use rr_domain::credentials::Password;
+use rr_domain::identity::{
+    Actor, AuthenticatedActor, CountryCode, Email, PersonName, Role, SessionId, UserId, Username,
+};
+use rr_domain::reference::{Category, Label, ReferenceId, RelationType, ResourceType, Slug};
+use rr_domain::resource::{Body, Lifecycle, Summary, Title, Visibility};
+
+const PASSWORD: &str = "Tournesol-Bleu-2026!";
+
+struct World {
+    fx: IdentityFixture,
+    service: ResourceService,
+    category: ReferenceId,
+    closed_category: ReferenceId,
+    kind: ReferenceId,
+    relation: ReferenceId,
+}
+
+fn id(n: u128) -> ReferenceId {
+    ReferenceId::from_uuid(Uuid::from_u128(n))
+}
+
+fn world() -> World {
+    let fx = identity_fixture();
+    let category = |n, slug: &str, active| Category {
+        id: id(n),
+        slug: Slug::parse(slug).unwrap(),
+        label: Label::parse(slug).unwrap(),
+        position: 1,
+        active,
+    };
+    let reference = InMemoryReferenceData::new(
+        vec![
+            category(1, "parentalite", true),
+            category(2, "ancienne", false),
+        ],
+        vec![RelationType {
+            id: id(3),
+            slug: Slug::parse("famille").unwrap(),
+            label: Label::parse("Famille").unwrap(),
+            position: 1,
+        }],
+        vec![ResourceType {
+            id: id(4),
+            slug: Slug::parse("article").unwrap(),
+            label: Label::parse("Article").unwrap(),
+            position: 1,
+        }],
+    );
+    let service = ResourceService::new(ResourcePorts {
+        resources: Arc::new(FakeResources::default()),
+        users: fx.users.clone(),
+        reference_data: Arc::new(reference),
+        audit: fx.audit.clone(),
+        clock: fx.clock.clone(),
+    });
+    World {
+        fx,
+        service,
+        category: id(1),
+        closed_category: id(2),
+        kind: id(4),
+        relation: id(3),
+    }
+}
+
+async fn citizen(w: &World, name: &str) -> AuthenticatedActor {
+    let email = format!("{name}@exemple.fr");
+    w.fx.service
+        .register(NewAccount {
+            email: Email::parse(&email).unwrap(),
+            username: Username::parse(name).unwrap(),
+            first_name: PersonName::parse("Léa").unwrap(),
+            last_name: PersonName::parse("Martin").unwrap(),
+            country: CountryCode::parse("FR").unwrap(),
+            phone: None,
+            password: Password::new(PASSWORD),
+            accepted_policy_version: "2026-11".into(),
+            age_declaration: true,
+        })
+        .await
+        .unwrap();
+    w.fx.service
+        .verify_email(&w.fx.outbox.last_token_for(&email).unwrap())
+        .await
+        .unwrap();
+    let LoginOutcome::Tokens(pair) =
+        w.fx.service
+            .login(
+                &Email::parse(&email).unwrap(),
+                &Password::new(PASSWORD),
+                None,
+            )
+            .await
+            .unwrap()
+    else {
+        panic!("no second factor");
+    };
+    w.fx.service.authenticate(&pair.access_token).await.unwrap()
+}
+
+fn new(w: &World, visibility: Visibility) -> NewResource {
+    NewResource {
+        title: Title::parse("Parler à son ado").unwrap(),
+        summary: Summary::parse("Quelques pistes.").unwrap(),
+        body: Body::parse("# Écouter\n\nD'abord écouter.").unwrap(),
+        category: w.category,
+        resource_type: w.kind,
+        relation_types: vec![w.relation, w.relation],
+        external_link: None,
+        visibility,
+        shared_with: Vec::new(),
+    }
+}
+
+fn staff(role: Role) -> AuthenticatedActor {
+    AuthenticatedActor {
+        user_id: UserId::generate(),
+        session_id: SessionId::generate(),
+        role,
+        two_factor: true,
+    }
+}
+
+fn code(err: &AppError) -> &'static str {
+    err.code()
+}
+
+#[tokio::test]
+async fn a_new_resource_is_a_draft_seen_by_its_author_only() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let tom = citizen(&w, "tom").await;
+
+    let created = w
+        .service
+        .create(&lea, new(&w, Visibility::Public))
+        .await
+        .unwrap();
+
+    assert_eq!(created.record.state, Lifecycle::Draft);
+    assert_eq!(
+        created.record.relation_types,
+        vec![w.relation],
+        "duplicates are dropped"
+    );
+    assert_eq!(created.author.as_str(), "lea");
+    let id = created.record.id;
+    assert!(w.service.get(&Actor::User(lea), id).await.is_ok());
+    assert_eq!(
+        code(&w.service.get(&Actor::User(tom), id).await.unwrap_err()),
+        "not_found"
+    );
+    assert_eq!(
+        code(&w.service.get(&Actor::Visitor, id).await.unwrap_err()),
+        "not_found"
+    );
+}
+
+#[tokio::test]
+async fn the_classification_is_checked_field_by_field() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let mut bad = new(&w, Visibility::Private);
+    bad.category = w.closed_category;
+    bad.resource_type = id(99);
+    bad.relation_types = vec![];
+
+    let AppError::Invalid(violations) = w.service.create(&lea, bad).await.unwrap_err() else {
+        panic!("expected a validation failure");
+    };
+    let codes: Vec<_> = violations.iter().map(|v| (v.field, v.code)).collect();
+    assert_eq!(
+        codes,
+        [
+            ("categoryId", "inactive_category"),
+            ("resourceTypeId", "unknown_resource_type"),
+            ("relationTypeIds", "relation_type_required")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_public_resource_goes_through_review_and_back_after_an_edit() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let id = w
+        .service
+        .create(&lea, new(&w, Visibility::Public))
+        .await
+        .unwrap()
+        .record
+        .id;
+
+    let submitted = w.service.submit(&lea, id).await.unwrap();
+    assert_eq!(submitted.record.state, Lifecycle::PendingReview);
+    assert!(
+        w.service.get(&Actor::Visitor, id).await.is_err(),
+        "not before approval"
+    );
+    assert!(
+        w.service
+            .get(&Actor::User(staff(Role::Moderator)), id)
+            .await
+            .is_ok(),
+        "reviewers see it"
+    );
+    assert_eq!(
+        code(&w.service.submit(&lea, id).await.unwrap_err()),
+        "invalid_transition"
+    );
+
+    let edited = w
+        .service
+        .update(
+            &lea,
+            id,
+            ResourceChanges {
+                title: Some(Title::parse("Parler avec son ado").unwrap()),
+                ..ResourceChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.record.state, Lifecycle::PendingReview);
+}
+
+#[tokio::test]
+async fn private_and_shared_resources_publish_without_review_to_their_audience() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let tom = citizen(&w, "tom").await;
+    let zoe = citizen(&w, "zoe").await;
+    let mut shared = new(&w, Visibility::Shared);
+    shared.shared_with = vec![Username::parse("tom").unwrap()];
+    let id = w.service.create(&lea, shared).await.unwrap().record.id;
+
+    let published = w.service.submit(&lea, id).await.unwrap();
+
+    assert_eq!(published.record.state, Lifecycle::Published);
+    assert!(published.record.published_at.is_some());
+    assert_eq!(
+        published
+            .shared_with
+            .iter()
+            .map(Username::as_str)
+            .collect::<Vec<_>>(),
+        ["tom"]
+    );
+    let seen_by_tom = w.service.get(&Actor::User(tom), id).await.unwrap();
+    assert!(
+        seen_by_tom.shared_with.is_empty(),
+        "only the author sees the sharing list"
+    );
+    assert!(w.service.get(&Actor::User(zoe), id).await.is_err());
+    assert!(
+        w.service
+            .get(&Actor::User(staff(Role::Administrator)), id)
+            .await
+            .is_err(),
+        "staff never see shared ones"
+    );
+
+    let unshared = ResourceChanges {
+        shared_with: Some(vec![]),
+        ..ResourceChanges::default()
+    };
+    w.service.update(&lea, id, unshared).await.unwrap();
+    assert!(
+        w.service.get(&Actor::User(tom), id).await.is_err(),
+        "removed from the list"
+    );
+}
+
+#[tokio::test]
+async fn sharing_lists_are_checked() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let mut public = new(&w, Visibility::Public);
+    public.shared_with = vec![Username::parse("tom").unwrap()];
+    let err = w.service.create(&lea, public).await.unwrap_err();
+    assert!(
+        matches!(&err, AppError::Invalid(v) if v[0].code == "sharing_requires_shared_visibility")
+    );
+
+    let mut shared = new(&w, Visibility::Shared);
+    shared.shared_with = vec![
+        Username::parse("inconnu").unwrap(),
+        Username::parse("lea").unwrap(),
+    ];
+    let AppError::Invalid(violations) = w.service.create(&lea, shared).await.unwrap_err() else {
+        panic!("expected a validation failure");
+    };
+    assert_eq!(
+        violations.iter().map(|v| v.code).collect::<Vec<_>>(),
+        ["unknown_username", "cannot_share_with_self"]
+    );
+}
+
+#[tokio::test]
+async fn only_the_author_edits_and_others_learn_nothing() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let tom = citizen(&w, "tom").await;
+    let id = w
+        .service
+        .create(&lea, new(&w, Visibility::Private))
+        .await
+        .unwrap()
+        .record
+        .id;
+    w.service.submit(&lea, id).await.unwrap();
+
+    let err = w
+        .service
+        .update(&tom, id, ResourceChanges::default())
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "not_found");
+    assert_eq!(
+        code(&w.service.delete(&tom, id).await.unwrap_err()),
+        "not_found"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_resource_is_restored_by_an_administrator_within_thirty_days() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let first = w
+        .service
+        .create(&lea, new(&w, Visibility::Public))
+        .await
+        .unwrap()
+        .record
+        .id;
+    let second = w
+        .service
+        .create(&lea, new(&w, Visibility::Public))
+        .await
+        .unwrap()
+        .record
+        .id;
+    w.service.delete(&lea, first).await.unwrap();
+    w.service.delete(&lea, second).await.unwrap();
+    assert!(
+        w.service.get(&Actor::User(lea), first).await.is_err(),
+        "gone for its author"
+    );
+    assert_eq!(w.service.mine(&lea, None, 10).await.unwrap().len(), 0);
+
+    let admin = staff(Role::Administrator);
+    assert_eq!(
+        code(&w.service.restore(&lea, first).await.unwrap_err()),
+        "not_found"
+    );
+    let restored = w.service.restore(&admin, first).await.unwrap();
+    assert_eq!(restored.record.state, Lifecycle::Draft);
+
+    w.fx.clock.advance(time::Duration::days(31));
+    assert_eq!(
+        code(&w.service.restore(&admin, second).await.unwrap_err()),
+        "not_found"
+    );
+    assert!(w.fx.audit.actions().contains(&"resource_restored"));
+}
+
+#[tokio::test]
+async fn an_update_from_a_stale_version_is_a_conflict() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    let id = w
+        .service
+        .create(&lea, new(&w, Visibility::Private))
+        .await
+        .unwrap()
+        .record
+        .id;
+    w.service.archive(&lea, id).await.unwrap();
+
+    let err = w
+        .service
+        .update(&lea, id, ResourceChanges::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(&err),
+        "forbidden",
+        "an archived resource cannot be edited"
+    );
+    let back = w.service.unarchive(&lea, id).await.unwrap();
+    assert_eq!(back.record.state, Lifecycle::Draft);
+    assert_eq!(back.record.version, 2);
+}
+
+#[tokio::test]
+async fn listing_ones_own_resources_pages_without_repeats() {
+    let w = world();
+    let lea = citizen(&w, "lea").await;
+    for _ in 0..5 {
+        w.service
+            .create(&lea, new(&w, Visibility::Private))
+            .await
+            .unwrap();
+    }
+
+    let first = w.service.mine(&lea, None, 2).await.unwrap();
+    let second = w
+        .service
+        .mine(&lea, Some(first[1].record.id), 2)
+        .await
+        .unwrap();
+    let third = w
+        .service
+        .mine(&lea, Some(second[1].record.id), 2)
+        .await
+        .unwrap();
+
+    let ids: Vec<_> = first
+        .iter()
+        .chain(&second)
+        .chain(&third)
+        .map(|v| v.record.id)
+        .collect();
+    assert_eq!(ids.len(), 5);
+    assert!(
+        ids.windows(2).all(|p| p[0] > p[1]),
+        "newest first, no repeats"
+    );
+}
