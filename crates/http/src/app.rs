@@ -7,7 +7,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Bytes};
-use rr_application::services::{HealthService, IdentityService, ReferenceDataService};
+use rr_application::services::{
+    HealthService, IdentityService, ReferenceDataService, ResourceService,
+};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,7 +23,9 @@ use crate::problem::{json_error, path_error, query_error};
 use crate::routes::docs::OpenApiJson;
 use crate::routes::fallback::{RouteTable, not_routed};
 use crate::routes::version::VersionInfo;
-use crate::routes::{admin, auth, docs, health, jwks, me, metrics, reference_data, version};
+use crate::routes::{
+    admin, auth, docs, health, jwks, me, metrics, reference_data, resources, version,
+};
 use crate::settings::HttpSettings;
 
 /// The use cases and shared state the routes need.
@@ -33,6 +37,8 @@ pub struct Services {
     pub health: HealthService,
     /// Accounts, authentication, sessions and roles.
     pub identity: IdentityService,
+    /// Resources for their authors.
+    pub resources: ResourceService,
     /// Budget of each client address on the authentication routes, shared by every worker.
     pub auth_rate_limit: ClientRateLimit,
     /// Metrics registry, shared by every worker.
@@ -67,7 +73,8 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(me::revoke_session)
             .service(me::begin_totp)
             .service(me::confirm_totp)
-            .service(me::disable_totp),
+            .service(me::disable_totp)
+            .service(resources::mine),
     )
     .service(
         utoipa_actix_web::scope("/api/v1/admin")
@@ -81,6 +88,14 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(reference_data::list_categories)
             .service(reference_data::list_relation_types)
             .service(reference_data::list_resource_types)
+            .service(resources::create)
+            .service(resources::read)
+            .service(resources::update)
+            .service(resources::remove)
+            .service(resources::submit)
+            .service(resources::archive)
+            .service(resources::unarchive)
+            .service(resources::restore)
             .service(version::version),
     )
     .service(jwks::jwks)
@@ -149,6 +164,7 @@ pub fn build(
         .app_data(web::Data::new(services.reference_data.clone()))
         .app_data(web::Data::new(services.health.clone()))
         .app_data(web::Data::new(services.identity.clone()))
+        .app_data(web::Data::new(services.resources.clone()))
         .app_data(web::Data::new(services.auth_rate_limit.clone()))
         .app_data(web::Data::new(services.metrics.clone()))
         .app_data(web::Data::new(services.version.clone()))

@@ -46,6 +46,29 @@ impl FromRequest for Authenticated {
     }
 }
 
+/// The caller, authenticated if a bearer token was sent (and then it must be
+/// valid), a visitor otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeAuthenticated(pub rr_domain::identity::Actor);
+
+impl FromRequest for MaybeAuthenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            let authenticated = Authenticated::from_request(req, payload);
+            Box::pin(async move {
+                Ok(Self(rr_domain::identity::Actor::User(
+                    authenticated.await?.0,
+                )))
+            })
+        } else {
+            Box::pin(async { Ok(Self(rr_domain::identity::Actor::Visitor)) })
+        }
+    }
+}
+
 /// The `User-Agent`, to recognise one's sessions (truncated by the use case).
 #[must_use]
 pub fn client_description(req: &HttpRequest) -> Option<String> {

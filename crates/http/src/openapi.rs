@@ -27,6 +27,7 @@ use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
         (name = "Authentication", description = "Registration, login, tokens and password reset."),
         (name = "My account", description = "The caller's own account, sessions and second factor."),
         (name = "Administration", description = "Staff administration of accounts."),
+        (name = "Resources", description = "What citizens share: creation, reading, editing, sharing, lifecycle."),
         (name = "Reference data", description = "Categories, relation types and resource types."),
         (name = "Operations", description = "Probes, metrics, version and this document."),
     ),

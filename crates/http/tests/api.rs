@@ -74,6 +74,7 @@ fn services(
         reference_data: ReferenceDataService::new(repository),
         health: HealthService::new(health),
         identity: rr_application::test_util::identity_fixture().service,
+        resources: resource_service(),
         auth_rate_limit: rr_http::middleware::ClientRateLimit::new(600, 100, false),
         metrics: Metrics::new().unwrap(),
         version: VersionInfo {
@@ -83,6 +84,17 @@ fn services(
             privacy_policy_version: "2026-11".into(),
         },
     }
+}
+
+fn resource_service() -> rr_application::services::ResourceService {
+    let fx = rr_application::test_util::identity_fixture();
+    rr_application::services::ResourceService::new(rr_application::services::ResourcePorts {
+        resources: Arc::new(rr_application::test_util::FakeResources::default()),
+        users: fx.users.clone(),
+        reference_data: reference_data(),
+        audit: fx.audit.clone(),
+        clock: fx.clock.clone(),
+    })
 }
 
 fn healthy() -> Services {

@@ -41,6 +41,15 @@ fn services(fx: &IdentityFixture, limit: ClientRateLimit) -> Services {
         reference_data: ReferenceDataService::new(Arc::new(InMemoryReferenceData::default())),
         health: HealthService::new(Arc::new(SwitchableHealth::new(true))),
         identity: fx.service.clone(),
+        resources: rr_application::services::ResourceService::new(
+            rr_application::services::ResourcePorts {
+                resources: Arc::new(rr_application::test_util::FakeResources::default()),
+                users: fx.users.clone(),
+                reference_data: Arc::new(InMemoryReferenceData::default()),
+                audit: fx.audit.clone(),
+                clock: fx.clock.clone(),
+            },
+        ),
         auth_rate_limit: limit,
         metrics: Metrics::new().unwrap(),
         version: VersionInfo {

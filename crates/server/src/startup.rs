@@ -1,12 +1,16 @@
 //! Wiring: adapters into use cases, use cases into the HTTP application.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use anyhow::Context;
-use rr_application::services::{HealthService, ReferenceDataService};
+use rr_application::ports::SystemClock;
+use rr_application::services::{
+    HealthService, ReferenceDataService, ResourcePorts, ResourceService,
+};
 use rr_http::middleware::ClientRateLimit;
 use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
 use rr_persistence::Database;
@@ -50,6 +54,13 @@ impl Application {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
             identity: crate::wiring::identity(&settings, &database)?,
+            resources: ResourceService::new(ResourcePorts {
+                resources: database.resources(),
+                users: database.users(),
+                reference_data: database.reference_data(),
+                audit: database.audit_log(),
+                clock: Arc::new(SystemClock),
+            }),
             auth_rate_limit: ClientRateLimit::new(
                 settings.http.auth_requests_per_minute,
                 settings.http.auth_burst,

@@ -10,4 +10,5 @@ pub mod jwks;
 pub mod me;
 pub mod metrics;
 pub mod reference_data;
+pub mod resources;
 pub mod version;
