@@ -15,6 +15,9 @@ use rr_server::{Application, Profile, settings};
 
 pub use proxy::TcpProxy;
 
+/// The password of the accounts [`TestApp::citizen`] creates.
+pub const PASSWORD: &str = "Tournesol-Bleu-2026!";
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -116,6 +119,48 @@ impl TestApp {
                         .collect(),
                 )
             }))
+    }
+
+    /// Registers `username` (email `<username>@exemple.fr`, password
+    /// [`PASSWORD`]), verifies the address through the mailed link and logs
+    /// in; returns the access token.
+    ///
+    /// # Errors
+    /// When a step does not answer as it should.
+    pub async fn citizen(&self, username: &str) -> anyhow::Result<String> {
+        let email = format!("{username}@exemple.fr");
+        let body = serde_json::json!({
+            "email": email, "username": username, "firstName": "Léa", "lastName": "Martin", "country": "FR",
+            "password": PASSWORD, "acceptedPolicyVersion": "2026-11", "ageDeclaration": true
+        });
+        anyhow::ensure!(
+            self.post("/api/v1/auth/register", &body, None)
+                .await?
+                .status()
+                == 202,
+            "registration"
+        );
+        let token = self
+            .last_mailed_token(&email)?
+            .context("no verification link")?;
+        let verified = self
+            .post(
+                "/api/v1/auth/verify-email",
+                &serde_json::json!({ "token": token }),
+                None,
+            )
+            .await?;
+        anyhow::ensure!(verified.status() == 204, "verification");
+        let login = serde_json::json!({"email": email, "password": PASSWORD});
+        let tokens: serde_json::Value = self
+            .post("/api/v1/auth/login", &login, None)
+            .await?
+            .json()
+            .await?;
+        tokens["accessToken"]
+            .as_str()
+            .map(ToOwned::to_owned)
+            .context("no access token")
     }
 
     /// Where the application keeps its development keys.
