@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
 use time::OffsetDateTime;
 
-use super::write::begin_write;
+use super::write::{begin_write, settle};
 use crate::entities::one_time_token;
 use crate::map_db_err;
 use crate::mapping::{digest, to_column};
@@ -58,30 +58,33 @@ impl OneTimeTokenRepository for SeaOrmOneTimeTokenRepository {
     ) -> Result<Option<UserId>, RepositoryError> {
         let now = to_column(now)?;
         let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
-        let used = one_time_token::Entity::update_many()
-            .col_expr(one_time_token::Column::UsedAt, Expr::value(now))
-            .filter(one_time_token::Column::Digest.eq(digest.to_vec()))
-            .filter(one_time_token::Column::Purpose.eq(purpose.as_str()))
-            .filter(one_time_token::Column::UsedAt.is_null())
-            .filter(one_time_token::Column::ExpiresAt.gt(now))
-            .exec(&txn)
-            .await
-            .map_err(map_db_err)?
-            .rows_affected
-            == 1;
-        if !used {
-            txn.rollback().await.map_err(map_db_err)?;
-            return Ok(None);
-        }
-        let user: Option<uuid::Uuid> = one_time_token::Entity::find_by_id(digest.to_vec())
-            .select_only()
-            .column(one_time_token::Column::UserId)
-            .into_tuple()
-            .one(&txn)
-            .await
-            .map_err(map_db_err)?;
-        txn.commit().await.map_err(map_db_err)?;
-        Ok(user.map(UserId::from_uuid))
+        let work = async {
+            let used = one_time_token::Entity::update_many()
+                .col_expr(one_time_token::Column::UsedAt, Expr::value(now))
+                .filter(one_time_token::Column::Digest.eq(digest.to_vec()))
+                .filter(one_time_token::Column::Purpose.eq(purpose.as_str()))
+                .filter(one_time_token::Column::UsedAt.is_null())
+                .filter(one_time_token::Column::ExpiresAt.gt(now))
+                .exec(&txn)
+                .await
+                .map_err(map_db_err)?
+                .rows_affected
+                == 1;
+            if !used {
+                return Ok(None);
+            }
+            let user: Option<uuid::Uuid> = one_time_token::Entity::find_by_id(digest.to_vec())
+                .select_only()
+                .column(one_time_token::Column::UserId)
+                .into_tuple()
+                .one(&txn)
+                .await
+                .map_err(map_db_err)?;
+            Ok(user.map(UserId::from_uuid))
+        };
+        let result = work.await;
+        let keep = matches!(result, Ok(Some(_)));
+        settle(txn, result, keep, map_db_err).await
     }
 
     async fn revoke_all(&self, user: UserId, purpose: TokenPurpose) -> Result<(), RepositoryError> {

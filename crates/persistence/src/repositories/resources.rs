@@ -8,11 +8,11 @@ use rr_domain::resource::{Lifecycle, ResourceId};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
-use super::write::begin_write;
+use super::write::{begin_write, settle};
 use crate::entities::{resource, resource_relation_type, resource_share};
 use crate::map_db_err;
 use crate::mapping::{into_resource, relation_type_rows, resource_row, share_rows, version_column};
@@ -38,34 +38,6 @@ impl SeaOrmResourceRepository {
     #[must_use]
     pub fn new(conn: DatabaseConnection) -> Self {
         Self { conn }
-    }
-}
-
-/// Ends `txn` with the outcome of the work done in it: commits when `keep`,
-/// rolls back otherwise and on any error. The rollback is explicit: a
-/// transaction merely dropped leaves its rollback pending on the pooled
-/// connection until its next use, and meanwhile MariaDB keeps the
-/// transaction's row and metadata locks.
-async fn settle<T>(
-    txn: DatabaseTransaction,
-    result: Result<T, RepositoryError>,
-    keep: bool,
-) -> Result<T, RepositoryError> {
-    match result {
-        Ok(value) if keep => {
-            txn.commit().await.map_err(map_db_err)?;
-            Ok(value)
-        }
-        Ok(value) => {
-            txn.rollback().await.map_err(map_db_err)?;
-            Ok(value)
-        }
-        Err(err) => {
-            // The work's error is the one worth reporting; a failed rollback
-            // drops the connection's transaction all the same.
-            let _ = txn.rollback().await;
-            Err(err)
-        }
     }
 }
 
@@ -205,7 +177,7 @@ impl ResourceRepository for SeaOrmResourceRepository {
             children.insert(&txn).await
         }
         .await;
-        settle(txn, result, true).await
+        settle(txn, result, true, map_db_err).await
     }
 
     async fn find(&self, id: ResourceId) -> Result<Option<ResourceRecord>, RepositoryError> {
@@ -221,7 +193,7 @@ impl ResourceRepository for SeaOrmResourceRepository {
             Ok(with_children(&txn, vec![row]).await?.pop())
         }
         .await;
-        settle(txn, result, true).await
+        settle(txn, result, true, map_db_err).await
     }
 
     /// The conditional `UPDATE … SET version = version + 1 WHERE id = ? AND
@@ -261,7 +233,7 @@ impl ResourceRepository for SeaOrmResourceRepository {
         }
         .await;
         let keep = matches!(result, Ok(true));
-        settle(txn, result, keep).await
+        settle(txn, result, keep, map_db_err).await
     }
 
     async fn list_by_author(
@@ -290,6 +262,6 @@ impl ResourceRepository for SeaOrmResourceRepository {
             with_children(&txn, rows).await
         }
         .await;
-        settle(txn, result, true).await
+        settle(txn, result, true, map_db_err).await
     }
 }

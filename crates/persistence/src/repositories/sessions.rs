@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 
-use super::write::begin_write;
+use super::write::{begin_write, settle};
 use crate::entities::{session, spent_refresh_token};
 use crate::map_db_err;
 use crate::mapping::{digest, session_row, to_column};
@@ -81,33 +81,35 @@ impl SessionRepository for SeaOrmSessionRepository {
         let now = to_column(now)?;
         let expires_at = to_column(expires_at)?;
         let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
-        let rotated = session::Entity::update_many()
-            .col_expr(session::Column::RefreshDigest, Expr::value(new))
-            .col_expr(session::Column::LastUsedAt, Expr::value(now))
-            .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
-            .filter(session::Column::Id.eq(id.as_uuid()))
-            .filter(session::Column::RefreshDigest.eq(old.to_vec()))
-            .filter(session::Column::RevokedAt.is_null())
-            .filter(session::Column::ExpiresAt.gt(now))
-            .exec(&txn)
-            .await
-            .map_err(map_db_err)?
-            .rows_affected
-            == 1;
-        if !rotated {
-            txn.rollback().await.map_err(map_db_err)?;
-            return Ok(false);
-        }
-        spent_refresh_token::Entity::insert(spent_refresh_token::ActiveModel {
-            digest: Set(old.to_vec()),
-            session_id: Set(id.as_uuid()),
-            spent_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await
-        .map_err(map_db_err)?;
-        txn.commit().await.map_err(map_db_err)?;
-        Ok(true)
+        let work = async {
+            let rotated = session::Entity::update_many()
+                .col_expr(session::Column::RefreshDigest, Expr::value(new))
+                .col_expr(session::Column::LastUsedAt, Expr::value(now))
+                .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
+                .filter(session::Column::Id.eq(id.as_uuid()))
+                .filter(session::Column::RefreshDigest.eq(old.to_vec()))
+                .filter(session::Column::RevokedAt.is_null())
+                .filter(session::Column::ExpiresAt.gt(now))
+                .exec(&txn)
+                .await
+                .map_err(map_db_err)?
+                .rows_affected
+                == 1;
+            if rotated {
+                spent_refresh_token::Entity::insert(spent_refresh_token::ActiveModel {
+                    digest: Set(old.to_vec()),
+                    session_id: Set(id.as_uuid()),
+                    spent_at: Set(now),
+                })
+                .exec_without_returning(&txn)
+                .await
+                .map_err(map_db_err)?;
+            }
+            Ok(rotated)
+        };
+        let result = work.await;
+        let keep = matches!(result, Ok(true));
+        settle(txn, result, keep, map_db_err).await
     }
 
     async fn revoke(&self, id: SessionId, now: OffsetDateTime) -> Result<(), RepositoryError> {

@@ -9,7 +9,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::write::begin_write;
+use super::write::{begin_write, settle};
 use crate::entities::{recovery_code, user};
 use crate::map_db_err;
 use crate::mapping::{digest, user_row};
@@ -171,16 +171,20 @@ impl UserRepository for SeaOrmUserRepository {
             })
             .collect::<Result<Vec<_>, RepositoryError>>()?;
         let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
-        recovery_code::Entity::delete_many()
-            .filter(recovery_code::Column::UserId.eq(id.as_uuid()))
-            .exec(&txn)
-            .await
-            .map_err(map_db_err)?;
-        recovery_code::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await
-            .map_err(map_db_err)?;
-        txn.commit().await.map_err(map_db_err)
+        let work = async {
+            recovery_code::Entity::delete_many()
+                .filter(recovery_code::Column::UserId.eq(id.as_uuid()))
+                .exec(&txn)
+                .await
+                .map_err(map_db_err)?;
+            recovery_code::Entity::insert_many(rows)
+                .exec_without_returning(&txn)
+                .await
+                .map_err(map_db_err)?;
+            Ok(())
+        };
+        let result = work.await;
+        settle(txn, result, true, map_db_err).await
     }
 
     /// One `DELETE`: whoever deletes the row used the code.

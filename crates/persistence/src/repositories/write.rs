@@ -20,3 +20,32 @@ pub(crate) async fn begin_write(conn: &DatabaseConnection) -> Result<DatabaseTra
     })
     .await
 }
+
+/// Ends a transaction by its work's outcome: commits when the work succeeded
+/// and `keep` says its changes stand, rolls back otherwise, and always
+/// explicitly. A dropped sea-orm transaction only queues its rollback on the
+/// pooled connection, so MariaDB would keep its row and metadata locks until
+/// the connection is next used.
+pub(crate) async fn settle<T, E>(
+    txn: DatabaseTransaction,
+    result: Result<T, E>,
+    keep: bool,
+    map_err: impl FnOnce(DbErr) -> E,
+) -> Result<T, E> {
+    match result {
+        Ok(value) if keep => {
+            txn.commit().await.map_err(map_err)?;
+            Ok(value)
+        }
+        Ok(value) => {
+            txn.rollback().await.map_err(map_err)?;
+            Ok(value)
+        }
+        Err(err) => {
+            // The work's error is the one worth reporting; a failed rollback
+            // ends the connection's transaction all the same.
+            let _ = txn.rollback().await;
+            Err(err)
+        }
+    }
+}

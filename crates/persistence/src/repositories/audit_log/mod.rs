@@ -16,7 +16,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use tokio::sync::Mutex;
 
 use self::chain::{GENESIS, Link};
-use super::write::begin_write;
+use super::write::{begin_write, settle};
 use crate::entities::audit_entry;
 use crate::error::is_contention;
 use crate::map_db_err;
@@ -68,47 +68,52 @@ impl SeaOrmAuditLog {
     /// One attempt: read the last entry under lock, insert the next, commit.
     async fn try_append(&self, event: &AuditEvent, at: PrimitiveDateTime) -> Result<(), Failure> {
         let txn = begin_write(&self.conn).await?;
-        let mut last = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Sequence);
-        if txn.get_database_backend() == DatabaseBackend::MySql {
-            last = last.lock_exclusive();
-        }
-        let (sequence, previous_hash) = match last.one(&txn).await? {
-            Some(row) => (
-                u64::try_from(row.sequence)
-                    .ok()
-                    .and_then(|last| last.checked_add(1))
-                    .ok_or_else(|| fatal(format!("last sequence {} is corrupt", row.sequence)))?,
-                row.hash,
-            ),
-            None => (1, GENESIS.to_vec()),
+        let work = async {
+            let mut last = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Sequence);
+            if txn.get_database_backend() == DatabaseBackend::MySql {
+                last = last.lock_exclusive();
+            }
+            let (sequence, previous_hash) = match last.one(&txn).await? {
+                Some(row) => (
+                    u64::try_from(row.sequence)
+                        .ok()
+                        .and_then(|last| last.checked_add(1))
+                        .ok_or_else(|| {
+                            fatal(format!("last sequence {} is corrupt", row.sequence))
+                        })?,
+                    row.hash,
+                ),
+                None => (1, GENESIS.to_vec()),
+            };
+            let actor = event.actor.map(|id| id.as_uuid());
+            let subject = event.subject.map(|id| id.as_uuid());
+            let hash = Link {
+                previous_hash: &previous_hash,
+                sequence,
+                at,
+                action: event.action,
+                actor,
+                subject,
+                detail: &event.detail,
+            }
+            .hash()
+            .map_err(|e| fatal(e.to_string()))?;
+            audit_entry::Entity::insert(audit_entry::ActiveModel {
+                sequence: Set(i64::try_from(sequence).map_err(|e| fatal(e.to_string()))?),
+                at: Set(at),
+                action: Set(event.action.to_owned()),
+                actor_id: Set(actor),
+                subject_id: Set(subject),
+                detail: Set(event.detail.clone()),
+                previous_hash: Set(previous_hash),
+                hash: Set(hash),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+            Ok(())
         };
-        let actor = event.actor.map(|id| id.as_uuid());
-        let subject = event.subject.map(|id| id.as_uuid());
-        let hash = Link {
-            previous_hash: &previous_hash,
-            sequence,
-            at,
-            action: event.action,
-            actor,
-            subject,
-            detail: &event.detail,
-        }
-        .hash()
-        .map_err(|e| fatal(e.to_string()))?;
-        audit_entry::Entity::insert(audit_entry::ActiveModel {
-            sequence: Set(i64::try_from(sequence).map_err(|e| fatal(e.to_string()))?),
-            at: Set(at),
-            action: Set(event.action.to_owned()),
-            actor_id: Set(actor),
-            subject_id: Set(subject),
-            detail: Set(event.detail.clone()),
-            previous_hash: Set(previous_hash),
-            hash: Set(hash),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(())
+        let result = work.await;
+        settle(txn, result, true, Failure::from).await
     }
 }
 
