@@ -1,7 +1,7 @@
 //! `/api/v1/resources/*`: resources for their authors (create, read, edit,
 //! share, submit, archive, delete) and their restoration by administrators.
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, ResponseError, delete, get, patch, post, web};
 use rr_application::services::ResourceService;
 use rr_application::services::resources::{NewResource, ResourceChanges, ResourceView};
 use rr_domain::identity::Username;
@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::extract::{Authenticated, MaybeAuthenticated};
-use crate::problem::ApiError;
+use crate::problem::{ApiError, RequestProblem};
 use crate::validation::{Fields, present};
 
 /// An audience.
@@ -465,7 +465,12 @@ pub async fn mine(
     actor: Authenticated,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Ok(
+            RequestProblem::InvalidQuery("limit is between 1 and 100.".into()).error_response(),
+        );
+    }
     let views = service
         .mine(&actor.0, query.cursor.map(ResourceId::from_uuid), limit)
         .await?;
