@@ -87,6 +87,18 @@ fn settings() -> HttpSettings {
     }
 }
 
+/// The application on the fixture's services.
+macro_rules! app {
+    ($fx:expr) => {
+        test::init_service(rr_http::build(
+            &services(&$fx),
+            &settings(),
+            &Contract::new().unwrap(),
+        ))
+        .await
+    };
+}
+
 async fn call<S, B>(app: &S, req: TestRequest, token: Option<&str>) -> (StatusCode, Value)
 where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
@@ -157,12 +169,7 @@ fn resource(visibility: &str) -> Value {
 #[actix_web::test]
 async fn a_draft_is_created_read_by_its_author_and_hidden_from_others() {
     let fx = identity_fixture();
-    let app = test::init_service(rr_http::build(
-        &services(&fx),
-        &settings(),
-        &Contract::new().unwrap(),
-    ))
-    .await;
+    let app = app!(fx);
     let lea = token(&app, &fx, "lea").await;
     let tom = token(&app, &fx, "tom").await;
 
@@ -224,12 +231,7 @@ async fn a_draft_is_created_read_by_its_author_and_hidden_from_others() {
 #[actix_web::test]
 async fn bad_input_is_named_and_nothing_is_stored() {
     let fx = identity_fixture();
-    let app = test::init_service(rr_http::build(
-        &services(&fx),
-        &settings(),
-        &Contract::new().unwrap(),
-    ))
-    .await;
+    let app = app!(fx);
     let lea = token(&app, &fx, "lea").await;
     let mut bad = resource("public");
     bad["title"] = json!("ab");
@@ -307,12 +309,7 @@ async fn bad_input_is_named_and_nothing_is_stored() {
 #[actix_web::test]
 async fn submitting_editing_and_the_lifecycle_over_http() {
     let fx = identity_fixture();
-    let app = test::init_service(rr_http::build(
-        &services(&fx),
-        &settings(),
-        &Contract::new().unwrap(),
-    ))
-    .await;
+    let app = app!(fx);
     let lea = token(&app, &fx, "lea").await;
     let tom = token(&app, &fx, "tom").await;
     let mut shared = resource("shared");
@@ -412,12 +409,7 @@ async fn submitting_editing_and_the_lifecycle_over_http() {
 #[actix_web::test]
 async fn ones_resources_page_with_a_cursor() {
     let fx = identity_fixture();
-    let app = test::init_service(rr_http::build(
-        &services(&fx),
-        &settings(),
-        &Contract::new().unwrap(),
-    ))
-    .await;
+    let app = app!(fx);
     let lea = token(&app, &fx, "lea").await;
     for _ in 0..3 {
         call(
