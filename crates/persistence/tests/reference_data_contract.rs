@@ -109,7 +109,58 @@ async fn a_missing_schema_is_an_internal_error_not_a_panic(test_db: TestDatabase
     );
 }
 
+fn category(slug: &str, label: &str, position: u16) -> rr_domain::reference::Category {
+    rr_domain::reference::Category {
+        id: rr_domain::reference::ReferenceId::from_uuid(rr_domain::Uuid::now_v7()),
+        slug: rr_domain::reference::Slug::parse(slug).unwrap(),
+        label: rr_domain::reference::Label::parse(label).unwrap(),
+        position,
+        active: true,
+    }
+}
+
+async fn administrators_add_rename_and_deactivate_categories(test_db: TestDatabase) {
+    let repository = support::migrated(&test_db).await.reference_data();
+    let mut new = category("solidarite", "Solidarité", 14);
+
+    repository.insert_category(&new).await.unwrap();
+    new.label = rr_domain::reference::Label::parse("Solidarités").unwrap();
+    new.active = false;
+    assert!(repository.update_category(&new).await.unwrap());
+    assert!(
+        repository.update_category(&new).await.unwrap(),
+        "an update to the same values still finds it"
+    );
+
+    let stored = repository.list_categories().await.unwrap();
+    assert_eq!(stored.len(), 14);
+    assert_eq!(stored.last().unwrap(), &new);
+    assert!(
+        !repository
+            .update_category(&category("absente", "Absente", 1))
+            .await
+            .unwrap()
+    );
+}
+
+async fn a_taken_slug_is_a_conflict(test_db: TestDatabase) {
+    let repository = support::migrated(&test_db).await.reference_data();
+
+    let err = repository
+        .insert_category(&category("loisirs", "Loisirs bis", 20))
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(err, rr_application::RepositoryError::Conflict(_)),
+        "{err:?}"
+    );
+    assert_eq!(repository.list_categories().await.unwrap().len(), 13);
+}
+
 on_every_engine!(
+    administrators_add_rename_and_deactivate_categories,
+    a_taken_slug_is_a_conflict,
     lists_the_seeded_categories_in_order_with_their_french_labels,
     lists_the_seeded_relation_types,
     lists_the_seeded_resource_types,

@@ -3,7 +3,8 @@ use rr_domain::reference::{Category, RelationType, ResourceType};
 
 use crate::RepositoryError;
 
-/// Reads the reference data that classifies resources.
+/// Reads the reference data that classifies resources, and keeps the
+/// categories administrators manage.
 #[cfg_attr(any(test, feature = "test-util"), mockall::automock)]
 #[async_trait]
 pub trait ReferenceDataRepository: Send + Sync {
@@ -24,4 +25,17 @@ pub trait ReferenceDataRepository: Send + Sync {
     /// # Errors
     /// MUST return [`RepositoryError::Unavailable`] when the store cannot be reached.
     async fn list_resource_types(&self) -> Result<Vec<ResourceType>, RepositoryError>;
+
+    /// Stores a new category.
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::Conflict`] when its id or slug is taken.
+    async fn insert_category(&self, category: &Category) -> Result<(), RepositoryError>;
+
+    /// Replaces the label, position and activity of an existing category (its
+    /// slug never changes); returns whether it existed.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] when the store cannot be reached.
+    async fn update_category(&self, category: &Category) -> Result<bool, RepositoryError>;
 }

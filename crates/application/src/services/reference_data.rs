@@ -1,6 +1,9 @@
 use std::sync::Arc;
 
-use rr_domain::reference::{Category, RelationType, ResourceType, public_categories};
+use rr_domain::identity::{AuthenticatedActor, Role};
+use rr_domain::reference::{
+    Category, Label, ReferenceId, RelationType, ResourceType, Slug, public_categories,
+};
 
 use crate::AppError;
 use crate::ports::ReferenceDataRepository;
@@ -51,6 +54,98 @@ impl ReferenceDataService {
         let mut items = self.repository.list_resource_types().await?;
         items.sort_by_key(|item| item.position);
         Ok(items)
+    }
+}
+
+impl ReferenceDataService {
+    /// Every category, inactive ones included, for administrators.
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`] unless an administrator with two-factor authentication.
+    pub async fn all_categories(
+        &self,
+        actor: &AuthenticatedActor,
+    ) -> Result<Vec<Category>, AppError> {
+        administrator(actor)?;
+        Ok(self.repository.list_categories().await?)
+    }
+
+    /// Adds a category, active, last in display order.
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`]; [`AppError::ConflictWith`] `slug_taken`.
+    pub async fn create_category(
+        &self,
+        actor: &AuthenticatedActor,
+        slug: Slug,
+        label: Label,
+    ) -> Result<Category, AppError> {
+        administrator(actor)?;
+        let categories = self.repository.list_categories().await?;
+        if categories.iter().any(|c| c.slug == slug) {
+            return Err(AppError::ConflictWith("slug_taken"));
+        }
+        let position = categories
+            .iter()
+            .map(|c| c.position)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1);
+        let category = Category {
+            id: ReferenceId::from_uuid(rr_domain::Uuid::now_v7()),
+            slug,
+            label,
+            position,
+            active: true,
+        };
+        match self.repository.insert_category(&category).await {
+            Ok(()) => Ok(category),
+            Err(crate::RepositoryError::Conflict(_)) => Err(AppError::ConflictWith("slug_taken")),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Renames a category and/or turns it on or off. A deactivated category
+    /// keeps its resources but takes no new ones and leaves the public list;
+    /// its slug never changes.
+    ///
+    /// # Errors
+    /// [`AppError::Forbidden`]; [`AppError::NotFound`].
+    pub async fn change_category(
+        &self,
+        actor: &AuthenticatedActor,
+        id: ReferenceId,
+        label: Option<Label>,
+        active: Option<bool>,
+    ) -> Result<Category, AppError> {
+        administrator(actor)?;
+        let mut category = self
+            .repository
+            .list_categories()
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(AppError::NotFound)?;
+        if let Some(label) = label {
+            category.label = label;
+        }
+        if let Some(active) = active {
+            category.active = active;
+        }
+        if !self.repository.update_category(&category).await? {
+            return Err(AppError::NotFound);
+        }
+        Ok(category)
+    }
+}
+
+fn administrator(actor: &AuthenticatedActor) -> Result<(), AppError> {
+    if actor.may_act_as(Role::Administrator) {
+        Ok(())
+    } else if actor.role >= Role::Administrator {
+        Err(AppError::Forbidden("two_factor_required"))
+    } else {
+        Err(AppError::Forbidden("forbidden"))
     }
 }
 

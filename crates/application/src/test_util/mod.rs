@@ -64,6 +64,37 @@ impl ReferenceDataRepository for InMemoryReferenceData {
         items.sort_by_key(|item| item.position);
         Ok(items)
     }
+
+    async fn insert_category(&self, category: &Category) -> Result<(), RepositoryError> {
+        let mut categories = self
+            .categories
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if categories
+            .iter()
+            .any(|c| c.id == category.id || c.slug == category.slug)
+        {
+            return Err(RepositoryError::Conflict("category slug taken".into()));
+        }
+        categories.push(category.clone());
+        Ok(())
+    }
+
+    async fn update_category(&self, category: &Category) -> Result<bool, RepositoryError> {
+        let mut categories = self
+            .categories
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(match categories.iter_mut().find(|c| c.id == category.id) {
+            Some(stored) => {
+                stored.label = category.label.clone();
+                stored.position = category.position;
+                stored.active = category.active;
+                true
+            }
+            None => false,
+        })
+    }
 }
 
 /// A store that is always down: every call answers [`RepositoryError::Unavailable`].
@@ -85,6 +116,14 @@ impl ReferenceDataRepository for UnavailableStore {
     }
 
     async fn list_resource_types(&self) -> Result<Vec<ResourceType>, RepositoryError> {
+        Err(unavailable())
+    }
+
+    async fn insert_category(&self, _: &Category) -> Result<(), RepositoryError> {
+        Err(unavailable())
+    }
+
+    async fn update_category(&self, _: &Category) -> Result<bool, RepositoryError> {
         Err(unavailable())
     }
 }
