@@ -24,7 +24,7 @@ use crate::routes::docs::OpenApiJson;
 use crate::routes::fallback::{RouteTable, not_routed};
 use crate::routes::version::VersionInfo;
 use crate::routes::{
-    admin, auth, docs, health, jwks, me, metrics, reference_data, resources, version,
+    admin, auth, categories, docs, health, jwks, me, metrics, reference_data, resources, version,
 };
 use crate::settings::HttpSettings;
 
@@ -81,7 +81,10 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(admin::create_account)
             .service(admin::change_role)
             .service(admin::suspend)
-            .service(admin::reactivate),
+            .service(admin::reactivate)
+            .service(categories::list)
+            .service(categories::create)
+            .service(categories::change),
     )
     .service(
         utoipa_actix_web::scope("/api/v1")

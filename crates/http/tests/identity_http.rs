@@ -525,3 +525,97 @@ async fn a_revoked_session_token_is_refused_at_once_on_this_node() {
         (StatusCode::UNAUTHORIZED, Some("session_revoked"))
     );
 }
+
+#[actix_web::test]
+async fn administrators_manage_categories_and_citizens_may_not() {
+    let fx = identity_fixture();
+    let app = app!(fx);
+    let admin = staff_token(&fx, "admin1", Role::Administrator, true).await;
+    let citizen = citizen_token(&app, &fx, "lea@exemple.fr", "lea").await;
+
+    let (status, problem) = call(
+        &app,
+        with_token(
+            post(
+                "/api/v1/admin/categories",
+                json!({"slug": "Pas Un Slug", "label": "x"}),
+            ),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["errors"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_slug"))
+    );
+    let (status, created) = call(
+        &app,
+        with_token(
+            post(
+                "/api/v1/admin/categories",
+                json!({"slug": "solidarite", "label": "Solidarité"}),
+            ),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, public) = call(&app, TestRequest::get().uri("/api/v1/categories")).await;
+    assert_eq!(public["items"][0]["slug"], "solidarite");
+
+    let path = format!(
+        "/api/v1/admin/categories/{}",
+        created["id"].as_str().unwrap()
+    );
+    let (status, changed) = call(
+        &app,
+        with_token(
+            TestRequest::patch()
+                .uri(&path)
+                .set_json(json!({"active": false})),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, changed["active"].as_bool()),
+        (StatusCode::OK, Some(false))
+    );
+    let (_, public) = call(&app, TestRequest::get().uri("/api/v1/categories")).await;
+    assert_eq!(
+        public["items"].as_array().unwrap().len(),
+        0,
+        "a deactivated category leaves the public list"
+    );
+
+    let (status, _) = call(
+        &app,
+        with_token(
+            post(
+                "/api/v1/admin/categories",
+                json!({"slug": "autre", "label": "Autre"}),
+            ),
+            &citizen,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(
+        &app,
+        with_token(TestRequest::get().uri("/api/v1/admin/categories"), &citizen),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let missing = format!("/api/v1/admin/categories/{}", rr_domain::Uuid::now_v7());
+    let (status, _) = call(
+        &app,
+        with_token(
+            TestRequest::patch()
+                .uri(&missing)
+                .set_json(json!({"label": "X"})),
+            &admin,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod categories;
 pub mod docs;
 pub mod fallback;
 pub mod health;
