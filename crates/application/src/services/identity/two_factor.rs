@@ -1,7 +1,7 @@
 //! TOTP enrolment with confirmation, recovery codes, and disabling.
 
 use rr_domain::credentials::Password;
-use rr_domain::identity::AuthenticatedActor;
+use rr_domain::identity::{AuthenticatedActor, UserRecord};
 
 use super::{IdentityService, TotpEnrolment, crypto_error, mail};
 use crate::AppError;
@@ -85,19 +85,12 @@ impl IdentityService {
         user.updated_at = now;
         self.ports.users.update(&user).await?;
         self.forget_session(actor.session_id);
-        self.audit(AuditEvent {
-            action: "two_factor_enabled",
-            actor: Some(user.id),
-            subject: Some(user.id),
-            detail: String::new(),
-        })
-        .await?;
-        let profile = self.open_profile(&user)?;
-        self.send(mail::security_alert(
-            profile.email,
+        self.two_factor_changed(
+            &user,
+            "two_factor_enabled",
             "La double authentification est désormais active sur votre compte.",
-        ))
-        .await;
+        )
+        .await?;
         Ok(codes.into_iter().map(|c| c.value).collect())
     }
 
@@ -134,19 +127,31 @@ impl IdentityService {
             .replace_recovery_codes(user.id, &[])
             .await?;
         self.forget_session(actor.session_id);
+        self.two_factor_changed(
+            &user,
+            "two_factor_disabled",
+            "La double authentification a été désactivée sur votre compte.",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Records a change of one's own second factor and tells the account's owner by mail.
+    async fn two_factor_changed(
+        &self,
+        user: &UserRecord,
+        action: &'static str,
+        alert: &str,
+    ) -> Result<(), AppError> {
         self.audit(AuditEvent {
-            action: "two_factor_disabled",
+            action,
             actor: Some(user.id),
             subject: Some(user.id),
             detail: String::new(),
         })
         .await?;
-        let profile = self.open_profile(&user)?;
-        self.send(mail::security_alert(
-            profile.email,
-            "La double authentification a été désactivée sur votre compte.",
-        ))
-        .await;
+        let profile = self.open_profile(user)?;
+        self.send(mail::security_alert(profile.email, alert)).await;
         Ok(())
     }
 }
