@@ -24,8 +24,9 @@ pub struct ResourceFacts<'a> {
 ///   account (restricted), or by the citizens it is shared with (shared);
 ///   a private one by its author alone.
 /// - Moderators and above, with two-factor authentication, see public and
-///   restricted resources in every state but deleted (they review them);
-///   never private or shared ones.
+///   restricted resources once submitted (pending review, published,
+///   rejected, suspended: what they moderate); never drafts or archived
+///   resources, which are their author's alone, nor private or shared ones.
 /// - A deleted resource is seen by administrators (with two-factor
 ///   authentication) only, who may restore it.
 #[must_use]
@@ -42,7 +43,10 @@ pub fn can_view(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
     if user.is_some_and(|u| u.user_id == resource.author) {
         return true;
     }
-    if resource.visibility.needs_review() && user.is_some_and(|u| u.may_act_as(Role::Moderator)) {
+    if resource.visibility.needs_review()
+        && resource.state.is_moderated()
+        && user.is_some_and(|u| u.may_act_as(Role::Moderator))
+    {
         return true;
     }
     if *resource.state != Lifecycle::Published {
@@ -58,7 +62,8 @@ pub fn can_view(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
 
 /// Whether `actor` may change the resource's content, visibility or sharing:
 /// its author, or an administrator (with two-factor authentication) for public
-/// and restricted ones; never once archived or deleted (unarchive or restore first).
+/// and restricted ones once submitted (see [`Lifecycle::is_moderated`]); never
+/// once archived or deleted (unarchive or restore first).
 #[must_use]
 pub fn can_edit(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
     let Actor::User(user) = actor else {
@@ -68,7 +73,9 @@ pub fn can_edit(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
         return false;
     }
     user.user_id == resource.author
-        || (resource.visibility.needs_review() && user.may_act_as(Role::Administrator))
+        || (resource.visibility.needs_review()
+            && resource.state.is_moderated()
+            && user.may_act_as(Role::Administrator))
 }
 
 #[cfg(test)]
@@ -166,6 +173,23 @@ mod tests {
     }
 
     #[test]
+    fn drafts_and_archived_resources_are_their_authors_alone() {
+        let author = UserId::generate();
+        let admin = user(UserId::generate(), Role::SuperAdministrator, true);
+        for state in [Lifecycle::Draft, Lifecycle::Archived] {
+            let facts = ResourceFacts {
+                author,
+                visibility: Visibility::Public,
+                state: &state,
+                shared_with: &[],
+            };
+            assert!(can_view(&user(author, Role::Citizen, false), &facts));
+            assert!(!can_view(&admin, &facts), "{}", state.name());
+            assert!(!can_edit(&admin, &facts), "{}", state.name());
+        }
+    }
+
+    #[test]
     fn authors_and_administrators_edit_until_archived_or_deleted() {
         let author = UserId::generate();
         let admin = user(UserId::generate(), Role::Administrator, true);
@@ -188,7 +212,12 @@ mod tests {
                 "{}",
                 state.name()
             );
-            assert_eq!(can_edit(&admin, &facts), editable);
+            assert_eq!(
+                can_edit(&admin, &facts),
+                editable && state.is_moderated(),
+                "{}",
+                state.name()
+            );
             assert!(!can_edit(
                 &user(UserId::generate(), Role::Moderator, true),
                 &facts

@@ -72,6 +72,17 @@ impl Lifecycle {
         }
     }
 
+    /// Whether moderators are concerned: submitted and not withdrawn
+    /// (pending review, published, rejected, suspended). Drafts and archived
+    /// resources belong to their author alone.
+    #[must_use]
+    pub fn is_moderated(&self) -> bool {
+        matches!(
+            self,
+            Self::PendingReview | Self::Published | Self::Rejected { .. } | Self::Suspended { .. }
+        )
+    }
+
     fn refuse<T>(&self, action: &'static str) -> Result<T, TransitionError> {
         Err(TransitionError {
             from: self.name(),
@@ -144,6 +155,8 @@ impl Lifecycle {
 
     /// The author changed the content or the visibility (now `visibility`):
     /// a published or suspended resource that needs review goes back to it.
+    /// A suspended resource made private or shared stays suspended: only a
+    /// moderator's review lifts a suspension, whatever the audience.
     ///
     /// # Errors
     /// When archived or deleted (nothing to edit).
@@ -152,10 +165,11 @@ impl Lifecycle {
             Self::Published | Self::Suspended { .. } if visibility.needs_review() => {
                 Ok(Self::PendingReview)
             }
-            Self::Suspended { .. } => Ok(Self::Published),
-            Self::Draft | Self::PendingReview | Self::Published | Self::Rejected { .. } => {
-                Ok(self.clone())
-            }
+            Self::Draft
+            | Self::PendingReview
+            | Self::Published
+            | Self::Rejected { .. }
+            | Self::Suspended { .. } => Ok(self.clone()),
             Self::Archived | Self::Deleted => self.refuse("edit"),
         }
     }
@@ -312,6 +326,11 @@ mod tests {
         assert_eq!(
             suspended.after_edit(Visibility::Public).unwrap(),
             Lifecycle::PendingReview
+        );
+        assert_eq!(
+            suspended.after_edit(Visibility::Shared).unwrap(),
+            suspended,
+            "sharing a suspended resource does not lift its suspension"
         );
         assert_eq!(
             Lifecycle::Draft.after_edit(Visibility::Public).unwrap(),

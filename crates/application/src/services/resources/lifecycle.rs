@@ -106,18 +106,20 @@ impl ResourceService {
     ///
     /// # Errors
     /// [`AppError::NotFound`] when not visible to the caller (only
-    /// administrators see deleted resources) or deleted too long ago.
+    /// administrators see deleted resources) or deleted too long ago;
+    /// [`AppError::Forbidden`] for others who may see it.
     pub async fn restore(
         &self,
         actor: &AuthenticatedActor,
         id: ResourceId,
     ) -> Result<ResourceView, AppError> {
         if !actor.may_act_as(Role::Administrator) {
-            return Err(if actor.role >= Role::Administrator {
-                AppError::Forbidden("two_factor_required")
-            } else {
-                AppError::NotFound
-            });
+            if actor.role >= Role::Administrator {
+                return Err(AppError::Forbidden("two_factor_required"));
+            }
+            // What the caller may see is refused, the rest does not exist.
+            self.visible(&Actor::User(*actor), id).await?;
+            return Err(AppError::Forbidden("forbidden"));
         }
         let mut record = self.visible(&Actor::User(*actor), id).await?;
         let now = self.ports.clock.now();
