@@ -13,6 +13,7 @@ pub use sea_orm_migration::{MigrationStatus, MigratorTrait};
 mod m20261129_000001_reference_data;
 mod m20261129_000002_identity;
 mod m20261129_000003_resources;
+mod m20261129_000004_catalogue;
 mod table;
 
 /// Every migration, in the order it is applied.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_reference_data::Migration),
             Box::new(m20261129_000002_identity::Migration),
             Box::new(m20261129_000003_resources::Migration),
+            Box::new(m20261129_000004_catalogue::Migration),
         ]
     }
 }

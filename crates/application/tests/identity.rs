@@ -744,3 +744,37 @@ async fn an_invited_staff_member_sets_a_password_through_the_link() {
         "staff must still enable two-factor authentication"
     );
 }
+
+#[tokio::test]
+async fn a_citizen_objects_to_statistics_and_withdraws_the_objection() {
+    let fx = identity_fixture();
+    registered_and_verified(&fx, "lea@exemple.fr", "lea").await;
+    let me = actor(&fx, &logged_in(&fx, "lea@exemple.fr").await).await;
+    assert!(!fx.service.me(&me).await.unwrap().statistics_objection);
+
+    for objects in [true, false] {
+        let view = fx
+            .service
+            .update_me(
+                &me,
+                ProfileChanges {
+                    statistics_objection: Some(objects),
+                    ..ProfileChanges::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(view.statistics_objection, objects);
+        let stored = rr_application::ports::UserRepository::find(fx.users.as_ref(), me.user_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.statistics_objection, objects);
+    }
+    let unchanged = fx
+        .service
+        .update_me(&me, ProfileChanges::default())
+        .await
+        .unwrap();
+    assert!(!unchanged.statistics_objection, "absent means unchanged");
+}

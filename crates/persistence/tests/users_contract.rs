@@ -132,6 +132,7 @@ fn everything_changed(original: &UserRecord) -> UserRecord {
         failed_logins: 4,
         locked_until: Some(datetime!(2026-11-29 10:35:00.999999 UTC)),
         policy_version: "2027-01".into(),
+        statistics_objection: !original.statistics_objection,
         created_at: original.created_at,
         updated_at: later(3_600),
     }

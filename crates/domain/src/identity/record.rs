@@ -86,6 +86,9 @@ pub struct UserRecord {
     pub locked_until: Option<OffsetDateTime>,
     /// Version of the privacy policy accepted at registration.
     pub policy_version: String,
+    /// The citizen objected to statistics (GDPR Art. 21): their consultations
+    /// and searches are not counted.
+    pub statistics_objection: bool,
     /// Creation time.
     pub created_at: OffsetDateTime,
     /// Last change.

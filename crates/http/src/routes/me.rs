@@ -38,6 +38,9 @@ pub struct AccountResponse {
     pub role: &'static str,
     /// Whether two-factor authentication is on.
     pub two_factor_enabled: bool,
+    /// Whether the citizen objected to statistics: their consultations and
+    /// searches are not counted.
+    pub statistics_objection: bool,
     /// Creation time.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -56,6 +59,7 @@ impl From<AccountView> for AccountResponse {
             phone: view.phone.map(|p| p.as_str().to_owned()),
             role: view.role.as_str(),
             two_factor_enabled: view.two_factor_enabled,
+            statistics_objection: view.statistics_objection,
             created_at: view.created_at,
         }
     }
@@ -98,6 +102,9 @@ pub struct ProfilePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, pattern = "^\\+[1-9][0-9]{7,14}$")]
     pub phone: Option<Option<String>>,
+    /// `true` objects to statistics (GDPR Art. 21): one's consultations and
+    /// searches are no longer counted; `false` withdraws the objection.
+    pub statistics_objection: Option<bool>,
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
@@ -131,6 +138,7 @@ impl ProfilePatch {
             last_name: present(last_name)?,
             country: present(country)?,
             phone: present(phone)?,
+            statistics_objection: self.statistics_objection,
         })
     }
 }

@@ -25,6 +25,10 @@ pub struct Model {
     pub published_at: Option<PrimitiveDateTime>,
     pub deleted_at: Option<PrimitiveDateTime>,
     pub version: i64,
+    /// Counted consultations (of citizens who did not object to statistics).
+    pub view_count: i64,
+    /// Citizens who keep it in their favourites.
+    pub favourite_count: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

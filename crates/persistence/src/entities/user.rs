@@ -32,6 +32,8 @@ pub struct Model {
     pub policy_version: String,
     pub created_at: PrimitiveDateTime,
     pub updated_at: PrimitiveDateTime,
+    /// The citizen objected to statistics (GDPR Art. 21): not counted.
+    pub statistics_objection: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ use rr_application::ports::ResourceRecord;
 use rr_domain::identity::UserId;
 use rr_domain::reference::ReferenceId;
 use rr_domain::resource::{Body, ExternalLink, Lifecycle, ResourceId, Summary, Title, Visibility};
+use sea_orm::ActiveValue::NotSet;
 use sea_orm::ActiveValue::Set;
 
 use super::{corrupt, from_column, to_column, unstorable};
@@ -51,6 +52,10 @@ pub(crate) fn resource_row(
         published_at: Set(optional(resource.published_at)?),
         deleted_at: Set(optional(resource.deleted_at)?),
         version: Set(version_column(resource.version)?),
+        // Counters are kept apart (consultations and favourites), never
+        // overwritten by a change of content.
+        view_count: NotSet,
+        favourite_count: NotSet,
     })
 }
 
@@ -257,6 +262,8 @@ mod tests {
             published_at: None,
             deleted_at: None,
             version: 3,
+            view_count: 12,
+            favourite_count: 4,
         }
     }
 

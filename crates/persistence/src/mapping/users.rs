@@ -59,6 +59,7 @@ pub(crate) fn user_row(user: &UserRecord) -> Result<user::ActiveModel, Repositor
         policy_version: Set(bounded(TABLE, "policy_version", &user.policy_version, 32)?),
         created_at: Set(to_column(user.created_at)?),
         updated_at: Set(to_column(user.updated_at)?),
+        statistics_objection: Set(user.statistics_objection),
     })
 }
 
@@ -111,6 +112,7 @@ impl TryFrom<user::Model> for UserRecord {
             failed_logins: u32::try_from(row.failed_logins).map_err(|e| corrupt(TABLE, id, e))?,
             locked_until: row.locked_until.map(from_column),
             policy_version: row.policy_version,
+            statistics_objection: row.statistics_objection,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -149,6 +151,7 @@ mod tests {
             locked_until: None,
             policy_version: "2026-11".into(),
             created_at: datetime!(2026-11-29 10:00),
+            statistics_objection: false,
             updated_at: datetime!(2026-11-29 10:00),
         }
     }

@@ -50,6 +50,7 @@ pub fn user(n: u8) -> UserRecord {
         failed_logins: 0,
         locked_until: None,
         policy_version: "2026-11".into(),
+        statistics_objection: false,
         created_at: now(),
         updated_at: now(),
     }

@@ -62,6 +62,8 @@ pub struct ProfileChanges {
     pub country: Option<CountryCode>,
     /// New phone: `Some(None)` removes it.
     pub phone: Option<Option<PhoneNumber>>,
+    /// Object to statistics (`true`) or withdraw the objection (`false`).
+    pub statistics_objection: Option<bool>,
 }
 
 /// Tokens handed out at login and refresh.
@@ -120,6 +122,8 @@ pub struct AccountView {
     pub role: Role,
     /// Two-factor authentication on.
     pub two_factor_enabled: bool,
+    /// The citizen objected to statistics.
+    pub statistics_objection: bool,
     /// Creation time.
     pub created_at: OffsetDateTime,
 }

@@ -231,6 +231,7 @@ impl IdentityService {
             failed_logins: 0,
             locked_until: None,
             policy_version: self.policy.privacy_policy_version.clone(),
+            statistics_objection: false,
             created_at: now,
             updated_at: now,
         })

@@ -30,13 +30,16 @@ impl IdentityService {
             phone: profile.phone,
             role: user.role,
             two_factor_enabled: user.totp_enabled,
+            statistics_objection: user.statistics_objection,
             created_at: user.created_at,
         })
     }
 
     /// Rectifies the caller's profile. A new email must be verified again: a
     /// link goes to the new address and the account counts as unverified until
-    /// it is used. Role, status and id cannot be changed here.
+    /// it is used. The objection to statistics (GDPR Art. 21) is set here too,
+    /// and takes effect for every event not yet written. Role, status and id
+    /// cannot be changed here.
     ///
     /// # Errors
     /// [`AppError::ConflictWith`] `username_taken` or `email_taken`.
@@ -95,6 +98,12 @@ impl IdentityService {
         if let Some(username) = changes.username {
             user.username = username;
         }
+        let objection_changed = changes
+            .statistics_objection
+            .is_some_and(|objects| objects != user.statistics_objection);
+        if let Some(objects) = changes.statistics_objection {
+            user.statistics_objection = objects;
+        }
         user.updated_at = self.ports.clock.now();
         match self.ports.users.update(&user).await {
             Ok(()) => {}
@@ -107,11 +116,15 @@ impl IdentityService {
             action: "profile_rectified",
             actor: Some(user.id),
             subject: Some(user.id),
-            detail: if email_changed {
-                "email_changed=true".into()
-            } else {
-                String::new()
-            },
+            detail: [
+                email_changed.then_some("email_changed=true".to_owned()),
+                objection_changed
+                    .then(|| format!("statistics_objection={}", user.statistics_objection)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
         })
         .await?;
         if email_changed {
