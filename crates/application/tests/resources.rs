@@ -10,7 +10,8 @@ use rr_application::services::identity::{LoginOutcome, NewAccount};
 use rr_application::services::resources::{NewResource, ResourceChanges};
 use rr_application::services::{ResourcePorts, ResourceService};
 use rr_application::test_util::{
-    FakeResources, IdentityFixture, InMemoryReferenceData, identity_fixture,
+    FakeCatalogue, FakeResources, IdentityFixture, InMemoryReferenceData, RecordingStatistics,
+    identity_fixture,
 };
 use rr_domain::Uuid;
 use rr_domain::credentials::Password;
@@ -25,6 +26,7 @@ const PASSWORD: &str = "Tournesol-Bleu-2026!";
 struct World {
     fx: IdentityFixture,
     service: ResourceService,
+    statistics: Arc<RecordingStatistics>,
     category: ReferenceId,
     closed_category: ReferenceId,
     kind: ReferenceId,
@@ -62,8 +64,12 @@ fn world() -> World {
             position: 1,
         }],
     );
+    let resources = Arc::new(FakeResources::default());
+    let statistics = Arc::new(RecordingStatistics::default());
     let service = ResourceService::new(ResourcePorts {
-        resources: Arc::new(FakeResources::default()),
+        catalogue: Arc::new(FakeCatalogue::new(resources.clone(), fx.users.clone())),
+        statistics: statistics.clone(),
+        resources,
         users: fx.users.clone(),
         reference_data: Arc::new(reference),
         audit: fx.audit.clone(),
@@ -72,6 +78,7 @@ fn world() -> World {
     World {
         fx,
         service,
+        statistics,
         category: id(1),
         closed_category: id(2),
         kind: id(4),
@@ -275,6 +282,12 @@ async fn private_and_shared_resources_publish_without_review_to_their_audience()
             .is_err(),
         "staff never see shared ones"
     );
+    // Tom's reading is a consultation; Léa reading her own, and refusals, are not.
+    w.service.get(&Actor::User(lea), id).await.unwrap();
+    let consultations = w.statistics.consultations();
+    assert_eq!(consultations.len(), 1, "{consultations:?}");
+    assert_eq!(consultations[0].resource, id);
+    assert_eq!(consultations[0].viewer, Some(tom.user_id));
 
     let unshared = ResourceChanges {
         shared_with: Some(vec![]),
@@ -442,4 +455,49 @@ async fn listing_ones_own_resources_pages_without_repeats() {
         ids.windows(2).all(|p| p[0] > p[1]),
         "newest first, no repeats"
     );
+}
+
+#[tokio::test]
+async fn visitors_pages_are_reused_for_their_time_and_members_always_read_afresh() {
+    let fx = identity_fixture();
+    let mut catalogue = rr_application::ports::MockResourceCatalogue::new();
+    // Two visitor requests within the time (one query), one after it, two
+    // from a member, and another visitor question.
+    catalogue
+        .expect_search()
+        .times(5)
+        .returning(|_| Ok(Vec::new()));
+    let service = ResourceService::new(ResourcePorts {
+        resources: Arc::new(FakeResources::default()),
+        catalogue: Arc::new(catalogue),
+        statistics: Arc::new(RecordingStatistics::default()),
+        users: fx.users.clone(),
+        reference_data: Arc::new(InMemoryReferenceData::default()),
+        audit: fx.audit.clone(),
+        clock: fx.clock.clone(),
+    })
+    .with_visitor_pages(std::time::Duration::from_secs(2), 100);
+    let request = || rr_application::services::resources::CatalogueRequest {
+        limit: 20,
+        ..Default::default()
+    };
+
+    service.catalogue(&Actor::Visitor, request()).await.unwrap();
+    fx.clock.advance(time::Duration::seconds(1));
+    service.catalogue(&Actor::Visitor, request()).await.unwrap();
+    fx.clock.advance(time::Duration::seconds(1));
+    service.catalogue(&Actor::Visitor, request()).await.unwrap();
+    let member = Actor::User(staff(Role::Citizen));
+    service.catalogue(&member, request()).await.unwrap();
+    service.catalogue(&member, request()).await.unwrap();
+    service
+        .catalogue(
+            &Actor::Visitor,
+            rr_application::services::resources::CatalogueRequest {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
 }

@@ -41,9 +41,19 @@ pub enum DomainError {
     /// A resource body breaks its rules.
     #[error("a body is 1 to 50,000 characters of Markdown")]
     InvalidBody,
+    /// An attachment's file name is empty, too long, or could be read as a path.
+    #[error(
+        "a file name is 1 to 255 bytes, without control characters, '/', '\\' or a leading dot"
+    )]
+    InvalidFileName,
     /// Not an http or https link to a host.
     #[error("a link is an http:// or https:// address of at most 2,048 characters")]
     InvalidLink,
+    /// A catalogue search text is too long or holds no word to search for.
+    #[error(
+        "a search is at most 200 characters and holds a word of three letters or more that is not a common word"
+    )]
+    InvalidSearch,
 }
 
 impl DomainError {
@@ -61,7 +71,9 @@ impl DomainError {
             Self::InvalidTitle => "invalid_title",
             Self::InvalidSummary => "invalid_summary",
             Self::InvalidBody => "invalid_body",
+            Self::InvalidFileName => "invalid_file_name",
             Self::InvalidLink => "invalid_link",
+            Self::InvalidSearch => "invalid_search",
         }
     }
 }

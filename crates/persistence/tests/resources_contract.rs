@@ -580,7 +580,37 @@ async fn an_author_cannot_be_deleted_but_a_shared_with_account_can(test_db: Test
     assert_eq!(found.author, lea.id);
 }
 
+async fn the_read_path_returns_the_same_record_with_its_authors_username(test_db: TestDatabase) {
+    let db = support::migrated(&test_db).await;
+    let lea = stored_user(&db, 1).await;
+    let friends = [stored_user(&db, 2).await.id, stored_user(&db, 3).await.id];
+    let public = stored(&db, lea.id).await;
+    let mut shared = resource(lea.id);
+    shared.visibility = Visibility::Shared;
+    shared.shared_with = sorted(friends.to_vec());
+    db.resources().insert(&shared).await.unwrap();
+
+    for record in [public, shared] {
+        let (found, author) = db
+            .resources()
+            .find_with_author(record.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found, record, "relation types in order, shares as a set");
+        assert_eq!(author, Some(lea.username.clone()));
+    }
+    assert!(
+        db.resources()
+            .find_with_author(ResourceId::generate())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 on_every_engine!(
+    the_read_path_returns_the_same_record_with_its_authors_username,
     every_field_round_trips,
     shares_come_back_as_a_set_ordered_by_user_id,
     every_lifecycle_state_round_trips_with_its_reason,

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use rr_domain::identity::UserId;
+use rr_domain::identity::{UserId, Username};
 use rr_domain::reference::ReferenceId;
 use rr_domain::resource::{Body, ExternalLink, Lifecycle, ResourceId, Summary, Title, Visibility};
 use time::OffsetDateTime;
@@ -61,6 +61,19 @@ pub trait ResourceRepository: Send + Sync {
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the store cannot be reached.
     async fn find(&self, id: ResourceId) -> Result<Option<ResourceRecord>, RepositoryError>;
+
+    /// [`Self::find`], with its author's username when the store can read it
+    /// in the same round trip (`None` otherwise: the caller asks the accounts).
+    /// The read path of a resource by id, the most frequent request.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] when the store cannot be reached.
+    async fn find_with_author(
+        &self,
+        id: ResourceId,
+    ) -> Result<Option<(ResourceRecord, Option<Username>)>, RepositoryError> {
+        Ok(self.find(id).await?.map(|record| (record, None)))
+    }
 
     /// Replaces every mutable field (all but `id`, `author`, `created_at`) of
     /// the stored resource, relation types and sharing included, and stores

@@ -3,12 +3,16 @@
 //! them, decided once here.
 
 mod access;
+mod attachment;
 mod content;
 mod lifecycle;
+mod search;
 
 pub use access::{ResourceFacts, can_edit, can_view};
+pub use attachment::{AttachmentId, AttachmentType, BlobDigest, FileName};
 pub use content::{Body, ExternalLink, Summary, Title};
 pub use lifecycle::{Lifecycle, TransitionError};
+pub use search::SearchText;
 
 use uuid::Uuid;
 

@@ -3,13 +3,13 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use rr_application::RepositoryError;
 use rr_application::ports::{ResourceRecord, ResourceRepository};
-use rr_domain::identity::UserId;
-use rr_domain::resource::{Lifecycle, ResourceId};
+use rr_domain::identity::{UserId, Username};
+use rr_domain::resource::{Lifecycle, ResourceId, Visibility};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait,
 };
 
 use super::write::{begin_write, settle};
@@ -118,6 +118,42 @@ async fn delete_children(
     Ok(())
 }
 
+/// Re-indexes the text of `resource` in SQLite's FTS5 table (inserts and
+/// deletes are indexed by triggers; see migration `m20261129_000004_catalogue`).
+/// MariaDB's `FULLTEXT` index follows by itself.
+async fn reindex(
+    conn: &impl ConnectionTrait,
+    resource: &ResourceRecord,
+) -> Result<(), RepositoryError> {
+    let backend = conn.get_database_backend();
+    if backend != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    let id = resource.id.as_uuid();
+    conn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "DELETE FROM resource_search WHERE rowid = \
+         (SELECT search_key FROM resource_search_keys WHERE resource_id = ?)",
+        [id.into()],
+    ))
+    .await
+    .map_err(map_db_err)?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO resource_search (rowid, title, summary, body) \
+         SELECT search_key, ?, ?, ? FROM resource_search_keys WHERE resource_id = ?",
+        [
+            resource.title.as_str().into(),
+            resource.summary.as_str().into(),
+            resource.body.as_str().into(),
+            id.into(),
+        ],
+    ))
+    .await
+    .map_err(map_db_err)?;
+    Ok(())
+}
+
 /// The full records of `rows`, in their order, with their relation types and
 /// shares read on the same connection.
 async fn with_children(
@@ -140,9 +176,19 @@ async fn with_children(
     {
         relation_types.entry(row.resource_id).or_default().push(row);
     }
+    // Only shared resources have shares worth a query (the others' rows, if
+    // any, are not read: sharing grants nothing unless shared).
+    let shared: Vec<uuid::Uuid> = rows
+        .iter()
+        .filter(|row| row.visibility == Visibility::Shared.as_str())
+        .map(|row| row.id)
+        .collect();
     let mut shares: HashMap<uuid::Uuid, Vec<resource_share::Model>> = HashMap::new();
+    if shared.is_empty() {
+        return finish(rows, relation_types, shares);
+    }
     for row in resource_share::Entity::find()
-        .filter(resource_share::Column::ResourceId.is_in(ids))
+        .filter(resource_share::Column::ResourceId.is_in(shared))
         .order_by_asc(resource_share::Column::ResourceId)
         .order_by_asc(resource_share::Column::UserId)
         .all(conn)
@@ -151,6 +197,14 @@ async fn with_children(
     {
         shares.entry(row.resource_id).or_default().push(row);
     }
+    finish(rows, relation_types, shares)
+}
+
+fn finish(
+    rows: Vec<resource::Model>,
+    mut relation_types: HashMap<uuid::Uuid, Vec<resource_relation_type::Model>>,
+    mut shares: HashMap<uuid::Uuid, Vec<resource_share::Model>>,
+) -> Result<Vec<ResourceRecord>, RepositoryError> {
     rows.into_iter()
         .map(|row| {
             let id = row.id;
@@ -180,20 +234,77 @@ impl ResourceRepository for SeaOrmResourceRepository {
         settle(txn, result, true, map_db_err).await
     }
 
-    async fn find(&self, id: ResourceId) -> Result<Option<ResourceRecord>, RepositoryError> {
-        let txn = self.conn.begin().await.map_err(map_db_err)?;
-        let result = async {
-            let Some(row) = resource::Entity::find_by_id(id.as_uuid())
-                .one(&txn)
+    /// Two statements, three for a shared resource, outside a transaction:
+    /// the row, then its relation types (and shares). A concurrent update may
+    /// fall between them; a writer that read such a mix holds a stale version
+    /// and its update is refused, and a reader may see the old sharing list
+    /// with the new row for that instant, never more than either grants.
+    /// One statement for all but shared resources: the row, its author's
+    /// username and its relation types; a shared one's shares in a second.
+    async fn find_with_author(
+        &self,
+        id: ResourceId,
+    ) -> Result<Option<(ResourceRecord, Option<Username>)>, RepositoryError> {
+        let backend = self.conn.get_database_backend();
+        let statement = Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT r.*, u.username AS author_username, {} AS relation_types \
+                 FROM resources r JOIN users u ON u.id = r.author_id WHERE r.id = ?",
+                super::catalogue::relation_types_column(backend)
+            ),
+            [id.as_uuid().into()],
+        );
+        let Some(row) = self
+            .conn
+            .query_one_raw(statement)
+            .await
+            .map_err(map_db_err)?
+        else {
+            return Ok(None);
+        };
+        let model = resource::Model::from_query_result(&row, "").map_err(map_db_err)?;
+        let username: String = row.try_get("", "author_username").map_err(map_db_err)?;
+        let relations: Option<String> = row.try_get("", "relation_types").map_err(map_db_err)?;
+        let relation_types = super::catalogue::relation_types(model.id, relations)?
+            .into_iter()
+            .zip(1_i16..)
+            .map(|(relation_type, position)| resource_relation_type::Model {
+                resource_id: model.id,
+                relation_type_id: relation_type.as_uuid(),
+                position,
+            })
+            .collect();
+        let shares = if model.visibility == Visibility::Shared.as_str() {
+            resource_share::Entity::find()
+                .filter(resource_share::Column::ResourceId.eq(model.id))
+                .order_by_asc(resource_share::Column::UserId)
+                .all(&self.conn)
                 .await
                 .map_err(map_db_err)?
-            else {
-                return Ok(None);
-            };
-            Ok(with_children(&txn, vec![row]).await?.pop())
-        }
-        .await;
-        settle(txn, result, true, map_db_err).await
+        } else {
+            Vec::new()
+        };
+        let author = Username::parse(&username).map_err(|e| {
+            RepositoryError::Internal(
+                format!("stored username of resource {}: {e}", model.id).into(),
+            )
+        })?;
+        Ok(Some((
+            into_resource(model, relation_types, shares)?,
+            Some(author),
+        )))
+    }
+
+    async fn find(&self, id: ResourceId) -> Result<Option<ResourceRecord>, RepositoryError> {
+        let Some(row) = resource::Entity::find_by_id(id.as_uuid())
+            .one(&self.conn)
+            .await
+            .map_err(map_db_err)?
+        else {
+            return Ok(None);
+        };
+        Ok(with_children(&self.conn, vec![row]).await?.pop())
     }
 
     /// The conditional `UPDATE … SET version = version + 1 WHERE id = ? AND
@@ -228,6 +339,7 @@ impl ResourceRepository for SeaOrmResourceRepository {
             if updated {
                 delete_children(&txn, resource.id).await?;
                 children.insert(&txn).await?;
+                reindex(&txn, resource).await?;
             }
             Ok(updated)
         }

@@ -3,21 +3,24 @@
 //! `rr_domain::resource::{can_view, can_edit}`; what a caller may not see is
 //! [`AppError::NotFound`].
 
+mod cache;
+mod catalogue;
 mod commands;
 mod lifecycle;
 mod write;
 
+pub use catalogue::CatalogueRequest;
 pub use commands::{NewResource, ResourceChanges, ResourceView};
 
 use std::sync::Arc;
 
 use rr_domain::identity::{Actor, UserId, Username};
-use rr_domain::resource::{ResourceFacts, ResourceId, can_view};
+use rr_domain::resource::{Lifecycle, ResourceFacts, ResourceId, can_view};
 
 use crate::AppError;
 use crate::ports::{
-    AuditEvent, AuditLog, Clock, ReferenceDataRepository, ResourceRecord, ResourceRepository,
-    UserRepository,
+    AuditEvent, AuditLog, Clock, Consultation, ReferenceDataRepository, ResourceCatalogue,
+    ResourceRecord, ResourceRepository, StatisticsRecorder, UserRepository,
 };
 
 /// Longest page of a listing.
@@ -32,6 +35,10 @@ pub const RESTORE_DAYS: i64 = 30;
 pub struct ResourcePorts {
     /// Resources.
     pub resources: Arc<dyn ResourceRepository>,
+    /// The catalogue (listing and search of published resources).
+    pub catalogue: Arc<dyn ResourceCatalogue>,
+    /// Counting of consultations and searches.
+    pub statistics: Arc<dyn StatisticsRecorder>,
     /// Accounts (usernames for sharing and display).
     pub users: Arc<dyn UserRepository>,
     /// Categories, types, relation types.
@@ -46,6 +53,7 @@ pub struct ResourcePorts {
 #[derive(Clone)]
 pub struct ResourceService {
     ports: ResourcePorts,
+    visitor_pages: Arc<cache::VisitorPages>,
 }
 
 impl std::fmt::Debug for ResourceService {
@@ -67,16 +75,50 @@ impl ResourceService {
     /// Builds the service.
     #[must_use]
     pub fn new(ports: ResourcePorts) -> Self {
-        Self { ports }
+        Self {
+            ports,
+            visitor_pages: Arc::new(cache::VisitorPages::new(time::Duration::ZERO, 0)),
+        }
     }
 
-    /// A resource the caller may see.
+    /// Keeps each page of the visitors' catalogue for `ttl` (up to
+    /// `capacity` distinct questions): a burst of identical anonymous
+    /// requests costs one query, and a change shows in visitors' lists
+    /// within `ttl`. Off (zero) unless set.
+    #[must_use]
+    pub fn with_visitor_pages(mut self, ttl: std::time::Duration, capacity: usize) -> Self {
+        let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
+        self.visitor_pages = Arc::new(cache::VisitorPages::new(ttl, capacity));
+        self
+    }
+
+    /// A resource the caller may see. A consultation of a published resource
+    /// by anyone but its author is counted for statistics.
     ///
     /// # Errors
     /// [`AppError::NotFound`] when it does not exist or the caller may not see it.
     pub async fn get(&self, actor: &Actor, id: ResourceId) -> Result<ResourceView, AppError> {
-        let record = self.visible(actor, id).await?;
-        self.view(actor, record).await
+        let (record, author) = self
+            .ports
+            .resources
+            .find_with_author(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !can_view(actor, &facts(&record)) {
+            return Err(AppError::NotFound);
+        }
+        let viewer = match actor {
+            Actor::User(user) => Some(user.user_id),
+            Actor::Visitor => None,
+        };
+        if record.state == Lifecycle::Published && viewer != Some(record.author) {
+            self.ports.statistics.consulted(Consultation {
+                resource: id,
+                viewer,
+                at: self.ports.clock.now(),
+            });
+        }
+        self.view_with_author(actor, record, author).await
     }
 
     /// The caller's own resources (deleted ones excluded), newest first.
@@ -119,8 +161,21 @@ impl ResourceService {
     /// What the caller sees of a resource: moderation reasons and the sharing
     /// list are for its author (and staff for reasons) only.
     async fn view(&self, actor: &Actor, record: ResourceRecord) -> Result<ResourceView, AppError> {
+        self.view_with_author(actor, record, None).await
+    }
+
+    /// [`Self::view`] when the author's username may be known already.
+    async fn view_with_author(
+        &self,
+        actor: &Actor,
+        record: ResourceRecord,
+        author: Option<Username>,
+    ) -> Result<ResourceView, AppError> {
         let is_author = matches!(actor, Actor::User(u) if u.user_id == record.author);
-        let author = self.username(record.author).await?;
+        let author = match author {
+            Some(name) => name,
+            None => self.username(record.author).await?,
+        };
         let shared_with = if is_author {
             let mut names = Vec::with_capacity(record.shared_with.len());
             for user in &record.shared_with {

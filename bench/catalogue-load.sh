@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Load test of the catalogue on a seeded database (see `rr-server seed` in
+# docs/operations/runbook.md): requests per second and p50/p99 latency, with
+# 64 connections (wrk, installed from the distribution when missing), for
+#   1. the first page of the public catalogue        GET /api/v1/resources
+#   2. page 500 of it, through the cursor            GET /api/v1/resources?cursor=…
+#   3. one resource by id (1,000 ids in turn)        GET /api/v1/resources/{id}
+#   4. a filtered full-text search                   GET /api/v1/resources?q=…&category=…
+# as a visitor, against the release binary, load generator on the same machine.
+#
+#   bench/catalogue-load.sh <database URL> [seconds per scenario]   (default 15)
+#   e.g. bench/catalogue-load.sh sqlite:///tmp/rr-seed.sqlite
+#        bench/catalogue-load.sh mysql://rr:rr@127.0.0.1:3306/rr_seed
+#
+# SEARCH overrides the search's query string (default below); CONNECTIONS the
+# connection count. Prints one line per scenario and checks them against the
+# resources issue's targets: catalogue ≥ 3,000 req/s with p99 ≤ 50 ms; page 500
+# within 20 % of page 1; search ≥ 1,000 req/s with p99 ≤ 100 ms; resource by
+# id ≥ 6,000 req/s. Exit status 0 whatever the figures: it measures, it does
+# not judge a build.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+URL=${1:?usage: bench/catalogue-load.sh <database URL> [seconds]}
+SECONDS_RUN=${2:-15}
+CONNECTIONS=${CONNECTIONS:-64}
+# "solitude" in "Isolement" (category 1, see the reference data migration).
+SEARCH=${SEARCH:-q=solitude&category=01a22499-f800-7101-8000-000000000000}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/cache/rr-target}
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+cargo build --release -q -p rr-server
+BIN=$CARGO_TARGET_DIR/release/rr-server
+WORK=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+export RR_TELEMETRY__FILTER=warn RR_HTTP__PORT=$PORT RR_DATABASE__URL=$URL
+( cd "$WORK" && exec "$BIN" ) >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 600); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
+curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+
+# Ids to read, the cursor of page 500, and what the search finds, through the API.
+python3 - "$PORT" "$WORK" "$SEARCH" <<'PY'
+import http.client, json, sys, urllib.parse
+port, work, search = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+def get(path):
+    conn.request("GET", path)
+    r = conn.getresponse(); body = r.read()
+    if r.status != 200:
+        sys.exit(f"GET {path}: {r.status} {body[:300]!r}")
+    return json.loads(body)
+ids, cursor = [], None
+for _ in range(10):
+    page = get("/api/v1/resources?limit=100" + (f"&cursor={cursor}" if cursor else ""))
+    ids += [item["id"] for item in page["items"]]
+    cursor = page["nextCursor"]
+    if not cursor: break
+open(f"{work}/ids.txt", "w").write("\n".join(ids) + "\n")
+cursor, pages = None, 1
+while pages < 500:
+    page = get("/api/v1/resources" + (f"?cursor={cursor}" if cursor else ""))
+    cursor = page["nextCursor"]
+    if not cursor: sys.exit(f"the catalogue has {pages} pages of 20, fewer than 500")
+    pages += 1
+open(f"{work}/cursor.txt", "w").write(cursor)
+found = get(f"/api/v1/resources?{search}")
+print(f"prepared: {len(ids)} ids; page 500 cursor {cursor}; the search's first page holds {len(found['items'])} items")
+PY
+
+CURSOR=$(cat "$WORK/cursor.txt")
+cat >"$WORK/ids.lua" <<'LUA'
+local ids, i = {}, 0
+for line in io.lines(os.getenv("IDS_FILE")) do ids[#ids + 1] = line end
+request = function()
+  i = (i % #ids) + 1
+  return wrk.format("GET", "/api/v1/resources/" .. ids[i])
+end
+LUA
+cat >"$WORK/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout + summary.errors.status
+  io.write(string.format("RESULT %.1f %.3f %.3f %d %d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests, errors))
+end
+LUA
+cat "$WORK/report.lua" >>"$WORK/ids.lua"
+
+run() { # name, path or script, variable prefix
+    local name=$1 target=$2 out
+    sleep 2 # let the previous scenario's last requests finish
+    if [[ $target == *.lua ]]; then
+        out=$(IDS_FILE="$WORK/ids.txt" wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" -s "$target" "http://127.0.0.1:$PORT")
+    else
+        out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_RUN}s" -s "$WORK/report.lua" "http://127.0.0.1:$PORT$target")
+    fi
+    read -r _ rps p50 p99 total errors <<<"$(grep '^RESULT' <<<"$out")"
+    printf '%-26s %9s req/s   p50 %7s ms   p99 %7s ms   (%s requests, %s errors)\n' \
+        "$name" "$rps" "$p50" "$p99" "$total" "$errors"
+    eval "${3}_rps=$rps ${3}_p99=$p99"
+}
+
+echo "engine: ${URL%%:*}; $CONNECTIONS connections, ${SECONDS_RUN}s per scenario, $(nproc) cores"
+run "catalogue, first page" "/api/v1/resources" first
+run "catalogue, page 500" "/api/v1/resources?cursor=$CURSOR" deep
+run "resource by id" "$WORK/ids.lua" byid
+run "search ($SEARCH)" "/api/v1/resources?$SEARCH" search
+
+python3 - "$first_rps" "$first_p99" "$deep_rps" "$search_rps" "$search_p99" "$byid_rps" <<'PY'
+import sys
+first, first_p99, deep, search, search_p99, byid = map(float, sys.argv[1:])
+def check(label, ok): print(f"  {'met    ' if ok else 'NOT met'}  {label}")
+print("targets:")
+check(f"catalogue first page >= 3000 req/s and p99 <= 50 ms ({first:.0f}, {first_p99:.1f} ms)", first >= 3000 and first_p99 <= 50)
+check(f"page 500 within 20 % of page 1 ({deep / first * 100:.0f} %)", abs(deep - first) <= 0.2 * first)
+check(f"search >= 1000 req/s and p99 <= 100 ms ({search:.0f}, {search_p99:.1f} ms)", search >= 1000 and search_p99 <= 100)
+check(f"resource by id >= 6000 req/s ({byid:.0f})", byid >= 6000)
+PY
