@@ -219,3 +219,40 @@ pub async fn execute(url: &str, sql: &str) -> Result<u64, DbErr> {
     conn.close().await?;
     Ok(result.rows_affected())
 }
+
+/// The rows `sql` returns, every value as text: integers in decimal, text as
+/// it is, bytes in lower-case hexadecimal, `NULL` for null. For tests that
+/// check what a command wrote.
+///
+/// # Errors
+/// When the database cannot be reached or refuses the query.
+pub async fn query(url: &str, sql: &str) -> Result<Vec<Vec<String>>, DbErr> {
+    let conn = SeaDatabase::connect(url).await?;
+    let backend = conn.get_database_backend();
+    let rows = conn
+        .query_all_raw(Statement::from_string(backend, sql.to_owned()))
+        .await?;
+    let text = |row: &sea_orm::QueryResult, index: usize| -> Result<String, DbErr> {
+        if let Ok(value) = row.try_get_by_index::<Option<i64>>(index) {
+            return Ok(value.map_or_else(|| "NULL".to_owned(), |v| v.to_string()));
+        }
+        if let Ok(value) = row.try_get_by_index::<Option<String>>(index) {
+            return Ok(value.unwrap_or_else(|| "NULL".to_owned()));
+        }
+        let bytes: Option<Vec<u8>> = row.try_get_by_index(index)?;
+        Ok(bytes.map_or_else(
+            || "NULL".to_owned(),
+            |bytes| bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        ))
+    };
+    let result = rows
+        .iter()
+        .map(|row| {
+            (0..row.column_names().len())
+                .map(|index| text(row, index))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    conn.close().await?;
+    Ok(result)
+}

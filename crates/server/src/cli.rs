@@ -63,6 +63,9 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Fill the database with a synthetic French data set for load tests
+    /// (never in production). Applies the migrations first.
+    Seed(crate::seed::SeedArgs),
 }
 
 /// `admin` actions.
@@ -148,6 +151,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         writeln!(out, "{json}").context("writing to standard output")?;
         return Ok(());
     }
+    if matches!(cli.command, Some(Command::Seed(_))) && cli.profile == Profile::Production {
+        anyhow::bail!(
+            "seed refuses to run in the production profile: it writes thousands of fictitious accounts and resources"
+        );
+    }
     let settings = settings::load(cli.profile, &cli.config_dir)?;
     telemetry::init(&settings.telemetry, std::io::stderr)?;
     tracing::info!(profile = cli.profile.name(), "configuration loaded");
@@ -162,6 +170,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Admin { action }) => admin(&settings, action).await,
         Some(Command::Keys { action }) => keys(&settings, action).await,
         Some(Command::Audit { action }) => audit(&settings, action).await,
+        Some(Command::Seed(args)) => crate::seed::run(&settings, args).await,
         Some(Command::Openapi) => Ok(()),
     }
 }

@@ -1,0 +1,300 @@
+//! `rr-server seed`: a synthetic but realistic French data set for load tests
+//! and demonstrations — accounts, resources of every category and type,
+//! favourites, views — written in bulk on the configured database.
+//!
+//! Generation runs on a blocking thread and hands chunks of rows to the
+//! loader (`rr_persistence::bulk`) through a small channel, so that building
+//! rows (texts, encryption) and writing them overlap. The same random seed
+//! gives the same data set on the same day (instants are counted back from
+//! today, midnight UTC), ciphertexts aside: their nonces and data keys are
+//! random, as for any account.
+
+mod generate;
+#[rustfmt::skip]
+mod names;
+mod people;
+mod plan;
+mod progress;
+mod resources;
+mod text;
+#[rustfmt::skip]
+mod vocabulary;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use rand::RngExt as _;
+use rand::rngs::Xoshiro256PlusPlus;
+use rr_application::ports::PasswordHasher as _;
+use rr_domain::credentials::Password;
+use rr_domain::identity::UserRecord;
+use rr_persistence::Database;
+use rr_persistence::bulk::{BulkLoader, SeedConsultation, SeedFavourite, SeedResource};
+use rr_security::{Argon2PasswordHasher, HmacBlindIndex, XChaChaFieldCipher};
+use time::OffsetDateTime;
+
+use crate::Settings;
+use generate::Job;
+use progress::Progress;
+
+/// The password of every seeded account unless `--password-stdin` gives another.
+pub const DEFAULT_PASSWORD: &str = "Seed-Relations-2026!";
+
+/// Statements of `--batch` rows written per transaction.
+const BATCHES_PER_TRANSACTION: usize = 10;
+
+/// `rr-server seed` options.
+#[derive(Debug, clap::Args)]
+pub struct SeedArgs {
+    /// Accounts to create (citizens mostly, a few moderators and administrators).
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..=5_000_000))]
+    pub users: u32,
+    /// Resources to create.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(0..=20_000_000))]
+    pub resources: u32,
+    /// Favourites to create (distinct account/resource pairs, on published
+    /// public or restricted resources) [default: 5 per account, fewer if the
+    /// resources are too few].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
+    pub favourites: Option<u64>,
+    /// Views counted in the resources' view counts, in all; one in 20 is
+    /// also written as a consultation event [default: 20 per resource].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=2_000_000_000))]
+    pub views: Option<u64>,
+    /// Seed of the random generator: the same seed gives the same data set (on the same day).
+    #[arg(long, default_value_t = 1)]
+    pub random_seed: u64,
+    /// Rows per INSERT statement (fewer where the engine's limits require);
+    /// ten statements per transaction.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=5_000))]
+    pub batch: u32,
+    /// Add to a database that already holds resources (refused otherwise).
+    #[arg(long)]
+    pub append: bool,
+    /// Read the password of every seeded account from the first line of
+    /// standard input instead of using the default, Seed-Relations-2026!
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Write the email of every seeded account that can log in (active
+    /// citizens) to this file, one per line, for load-test tools.
+    #[arg(long)]
+    pub accounts_file: Option<PathBuf>,
+}
+
+/// A chunk of rows on its way from the generator to the loader.
+#[derive(Debug)]
+enum Chunk {
+    /// The plan is drawn: how many favourites and events will follow.
+    Planned {
+        favourites: u64,
+        events: u64,
+    },
+    Users(Vec<UserRecord>),
+    Resources(Vec<SeedResource>),
+    Favourites(Vec<SeedFavourite>),
+    Consultations(Vec<SeedConsultation>),
+}
+
+/// Seeds the configured database. Refuses, before writing anything, a
+/// database that already holds resources unless `--append`.
+///
+/// # Errors
+/// Invalid sizes, an unreachable database, a refused write.
+pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        anyhow::ensure!(
+            !password.is_empty(),
+            "the password on standard input is empty"
+        );
+        password
+    } else {
+        DEFAULT_PASSWORD.to_owned()
+    };
+
+    let database = Database::connect(&settings.database)
+        .await
+        .context("opening the database")?;
+    database
+        .migrate_up(None)
+        .await
+        .context("applying migrations")?;
+    let classification = generate::classification(database.reference_data().as_ref()).await?;
+    database.close().await?;
+
+    let batch = usize::try_from(args.batch).unwrap_or(500);
+    let loader = BulkLoader::open(&settings.database, batch)
+        .await
+        .context("opening the database for loading")?;
+    let existing = loader.counts().await?;
+    if existing.resources > 0 && !args.append {
+        anyhow::bail!(
+            "the database already holds {} resources ({} accounts): refusing to seed over them. \
+             Seed a fresh database, or pass --append to add this data set to them.",
+            existing.resources,
+            existing.users
+        );
+    }
+
+    let material = crate::wiring::key_material(settings)?;
+    let hasher = Argon2PasswordHasher::new(&settings.security.password)
+        .context("password hashing parameters")?;
+    // Once for every account: hashing 200,000 passwords would take hours.
+    let password_hash = hasher
+        .hash(&Password::new(password.clone()))
+        .await
+        .context("hashing the password")?;
+    let job = Job {
+        users: usize::try_from(args.users)?,
+        resources: usize::try_from(args.resources)?,
+        favourites: args.favourites,
+        views: args.views.unwrap_or_else(|| u64::from(args.resources) * 20),
+        seed: mixed_seed(args.random_seed, existing.users),
+        first_number: existing.users + 1,
+        end_ms: today_ms(),
+        chunk_rows: batch * BATCHES_PER_TRANSACTION,
+        classification,
+        cipher: Arc::new(XChaChaFieldCipher::from_material(&material)?),
+        blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
+        password_hash,
+        policy_version: settings.identity.privacy_policy_version.clone(),
+        accounts_file: args.accounts_file.clone(),
+    };
+
+    let progress = Progress::new(job.users as u64, job.resources as u64);
+    let outcome = load(&loader, job, &progress).await;
+    if outcome.is_err() {
+        progress.finish();
+    }
+    let report = outcome.context(
+        "seeding stopped: the database holds part of a data set (seed a fresh one, or add to it with --append)",
+    )?;
+    let step = progress.step("analysing the tables");
+    loader.finish().await?;
+    progress.done(step, "tables analysed");
+    loader.close().await?;
+    progress.finish();
+
+    let mut out = std::io::stdout().lock();
+    progress.write_summary(&mut out)?;
+    writeln!(out, "password of every seeded account: {password}")?;
+    writeln!(
+        out,
+        "accounts that can log in, e.g.: {}",
+        report.samples.join(", ")
+    )?;
+    Ok(())
+}
+
+/// What the generator reports once done.
+#[derive(Debug, Default)]
+struct Report {
+    /// A few emails of accounts that can log in.
+    samples: Vec<String>,
+}
+
+/// Runs the generator and writes what it produces; returns its report.
+async fn load(loader: &BulkLoader, job: Job, progress: &Progress) -> anyhow::Result<Report> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
+    let generator = tokio::task::spawn_blocking(move || generate::run(job, &sender));
+    let written = async {
+        while let Some(chunk) = receiver.recv().await {
+            match chunk {
+                Chunk::Planned { favourites, events } => progress.planned(favourites, events),
+                Chunk::Users(users) => {
+                    loader.insert_users(&users).await?;
+                    progress.users(users.len());
+                }
+                Chunk::Resources(resources) => {
+                    loader.insert_resources(&resources).await?;
+                    progress.resources(&resources);
+                }
+                Chunk::Favourites(favourites) => {
+                    loader.insert_favourites(&favourites).await?;
+                    progress.favourites(favourites.len());
+                }
+                Chunk::Consultations(events) => {
+                    loader.insert_consultations(&events).await?;
+                    progress.consultations(events.len());
+                }
+            }
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    // Stops the generator if writing failed.
+    drop(receiver);
+    let generated = generator.await.context("the generator panicked")?;
+    written?;
+    generated
+}
+
+/// The random seed of a run: the asked one, made different for each append
+/// (by the number of accounts already there) so that appending twice does
+/// not write the same texts again.
+fn mixed_seed(seed: u64, existing_users: u64) -> u64 {
+    seed ^ existing_users.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// An independent generator for one part of the data set.
+fn stream(seed: u64, part: u64) -> Xoshiro256PlusPlus {
+    use rand::SeedableRng as _;
+    Xoshiro256PlusPlus::seed_from_u64(seed.wrapping_add(part.wrapping_mul(0xD1B5_4A32_D192_ED03)))
+}
+
+/// Today at midnight UTC, in milliseconds since the epoch: the end of the
+/// seeded period, the same all day long.
+fn today_ms() -> i64 {
+    let midnight = OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT);
+    i64::try_from(midnight.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// The instant `ms` milliseconds after the epoch.
+fn instant(ms: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// A UUIDv7 whose timestamp is `ms`, its other bits drawn from `rng`.
+fn uuid_v7(rng: &mut Xoshiro256PlusPlus, ms: i64) -> uuid::Uuid {
+    let mut random = [0_u8; 10];
+    rng.fill(&mut random);
+    uuid::Builder::from_unix_timestamp_millis(u64::try_from(ms).unwrap_or(0), &random).into_uuid()
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng as _;
+
+    use super::*;
+
+    #[test]
+    fn ids_carry_their_creation_instant() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let ms = 1_764_000_000_123;
+        let id = uuid_v7(&mut rng, ms);
+        assert_eq!(id.get_version_num(), 7);
+        let (secs, nanos) = id.get_timestamp().unwrap().to_unix();
+        assert_eq!(
+            i64::try_from(secs).unwrap() * 1_000 + i64::from(nanos / 1_000_000),
+            ms
+        );
+        assert_eq!(
+            instant(ms).unix_timestamp_nanos(),
+            i128::from(ms) * 1_000_000
+        );
+        assert!(uuid_v7(&mut rng, ms + 1) > id, "later ids sort after");
+    }
+
+    #[test]
+    fn appending_changes_the_seed_but_a_first_run_keeps_it() {
+        assert_eq!(mixed_seed(42, 0), 42);
+        assert_ne!(mixed_seed(42, 1_000), 42);
+    }
+}
