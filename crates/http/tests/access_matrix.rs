@@ -13,34 +13,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
+#[allow(dead_code, reason = "each test binary uses some of the helpers")]
+mod support;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Arc;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::ContentType;
-use actix_web::test::{self, TestRequest};
-use rr_application::ports::{ResourceRecord, ResourceRepository};
-use rr_application::services::identity::{LoginOutcome, StaffAccount};
-use rr_application::services::{
-    HealthService, ReferenceDataService, ResourcePorts, ResourceService,
+use actix_web::test::TestRequest;
+use rr_application::ports::{
+    AttachmentRecord, AttachmentRepository, BlobStore, ResourceRepository,
 };
-use rr_application::test_util::{
-    FakeResources, FakeTotp, IdentityFixture, InMemoryReferenceData, SwitchableHealth,
-    identity_fixture,
+use rr_application::test_util::{AttachmentFixture, ChunkSource};
+use rr_domain::identity::Role;
+use rr_domain::resource::{
+    AttachmentId, AttachmentType, FileName, Lifecycle, ResourceId, Visibility,
 };
-use rr_domain::Uuid;
-use rr_domain::credentials::Password;
-use rr_domain::identity::{CountryCode, Email, PersonName, Role, UserId, Username};
-use rr_domain::reference::ReferenceId;
-use rr_domain::resource::{Body, Lifecycle, ResourceId, Summary, Title, Visibility};
-use rr_http::middleware::ClientRateLimit;
-use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
-use serde_json::Value;
+use support::{TestApp, World, account, fetch, record};
 
-const PASSWORD: &str = "Tournesol-Bleu-2026!";
 const BEGIN: &str = "<!-- access-matrix:begin -->";
 const END: &str = "<!-- access-matrix:end -->";
 const REGENERATE: &str = "UPDATE_ACCESS_MATRIX=1 cargo test -p rr-http --test access_matrix";
@@ -50,12 +41,35 @@ const REGENERATE: &str = "UPDATE_ACCESS_MATRIX=1 cargo test -p rr-http --test ac
 /// A route that takes a resource id, and what it should answer.
 struct Route {
     method: Method,
-    /// With `{id}` where the resource id goes.
+    /// With `{id}` where the resource id goes and, on the routes of one
+    /// attachment, `{attachmentId}` where the id of an attachment of that
+    /// resource goes (stored with the resource for each cell).
     path: &'static str,
-    /// A JSON body the route accepts, if it takes one.
-    body: Option<&'static str>,
+    /// What the request carries.
+    body: Payload,
     /// The oracle: what the rules say it answers in a cell.
     expected: fn(&Cell) -> Answer,
+}
+
+/// A request's body.
+#[derive(Debug, Clone, Copy)]
+enum Payload {
+    None,
+    /// A JSON document the route accepts.
+    Json(&'static str),
+    /// [`PDF`], raw, as `application/pdf`: an upload the sniffer accepts.
+    Pdf,
+}
+
+/// The smallest file an upload accepts: it starts with the full PDF
+/// signature (`services/attachments/sniff.rs`).
+const PDF: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+impl Route {
+    /// Whether the route names an attachment of the resource.
+    fn names_attachment(&self) -> bool {
+        self.path.contains("{attachmentId}")
+    }
 }
 
 /// Every route that takes a resource id.
@@ -67,46 +81,110 @@ fn routes() -> Vec<Route> {
         expected,
     };
     vec![
-        route(Method::GET, "/api/v1/resources/{id}", None, rules::read),
+        route(
+            Method::GET,
+            "/api/v1/resources/{id}",
+            Payload::None,
+            rules::read,
+        ),
         route(
             Method::PATCH,
             "/api/v1/resources/{id}",
-            Some(r#"{"title":"Un autre titre"}"#),
+            Payload::Json(r#"{"title":"Un autre titre"}"#),
             rules::edit,
         ),
         route(
             Method::DELETE,
             "/api/v1/resources/{id}",
-            None,
+            Payload::None,
             rules::delete,
         ),
         route(
             Method::POST,
             "/api/v1/resources/{id}/submit",
-            None,
+            Payload::None,
             rules::submit,
         ),
         route(
             Method::POST,
             "/api/v1/resources/{id}/archive",
-            None,
+            Payload::None,
             rules::archive,
         ),
         route(
             Method::POST,
             "/api/v1/resources/{id}/unarchive",
-            None,
+            Payload::None,
             rules::unarchive,
         ),
         route(
             Method::POST,
             "/api/v1/resources/{id}/restore",
-            None,
+            Payload::None,
             rules::restore,
         ),
-        // New routes that take a resource id (attachments, favourites,
-        // progress, …) go here, each with its oracle in `rules`, then
-        // regenerate the tables (see the top of this file).
+        route(
+            Method::POST,
+            "/api/v1/resources/{id}/attachments?fileName=cours.pdf",
+            Payload::Pdf,
+            rules::attach,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/resources/{id}/attachments",
+            Payload::None,
+            rules::list_attachments,
+        ),
+        route(
+            Method::GET,
+            "/api/v1/resources/{id}/attachments/{attachmentId}",
+            Payload::None,
+            rules::download_attachment,
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/resources/{id}/attachments/{attachmentId}",
+            Payload::None,
+            rules::detach,
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/resources/{id}/favourite",
+            Payload::None,
+            rules::engage,
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/resources/{id}/favourite",
+            Payload::None,
+            rules::engage,
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/resources/{id}/exploited",
+            Payload::None,
+            rules::engage,
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/resources/{id}/exploited",
+            Payload::None,
+            rules::engage,
+        ),
+        route(
+            Method::PUT,
+            "/api/v1/resources/{id}/set-aside",
+            Payload::None,
+            rules::engage,
+        ),
+        route(
+            Method::DELETE,
+            "/api/v1/resources/{id}/set-aside",
+            Payload::None,
+            rules::engage,
+        ),
+        // A new route that takes a resource id goes here, with its oracle in
+        // `rules`; then regenerate the tables (see the top of this file).
     ]
 }
 
@@ -199,6 +277,8 @@ struct Cell {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Answer {
     Ok,
+    /// 201, something created.
+    Created,
     NoContent,
     /// 401 `unauthenticated`.
     NoToken,
@@ -215,6 +295,7 @@ impl Answer {
     fn observed(self) -> String {
         match self {
             Self::Ok => "200".into(),
+            Self::Created => "201".into(),
             Self::NoContent => "204".into(),
             Self::NoToken => "401 unauthenticated".into(),
             Self::Forbidden => "403 forbidden".into(),
@@ -415,149 +496,111 @@ mod rules {
             .and_then(|()| state_allows(c.state == Lifecycle::Deleted));
         answer(checks, Answer::Ok)
     }
+
+    /// A change of the resource's files: whoever may edit it, as for
+    /// `PATCH`. Attaching or detaching a file is a change of content
+    /// (`Lifecycle::after_edit`: a published or suspended public or
+    /// restricted resource goes back to review), so nobody does it once the
+    /// resource is archived or deleted; the edit rule already refuses those
+    /// (403 to whoever sees them), before the lifecycle is asked.
+    fn change_files(c: &Cell, done: Answer) -> Answer {
+        let checks = logged_in(c)
+            .and_then(|()| visible(c))
+            .and_then(|()| allowed(may_edit(c)));
+        answer(checks, done)
+    }
+
+    /// `POST /resources/{id}/attachments`: a file attached, 201.
+    pub(super) fn attach(c: &Cell) -> Answer {
+        change_files(c, Answer::Created)
+    }
+
+    /// `DELETE /resources/{id}/attachments/{attachmentId}`: a file detached.
+    pub(super) fn detach(c: &Cell) -> Answer {
+        change_files(c, Answer::NoContent)
+    }
+
+    /// `GET /resources/{id}/attachments`: whoever sees the resource sees its
+    /// files, visitors included.
+    pub(super) fn list_attachments(c: &Cell) -> Answer {
+        read(c)
+    }
+
+    /// `GET /resources/{id}/attachments/{attachmentId}`: as listing them.
+    pub(super) fn download_attachment(c: &Cell) -> Answer {
+        read(c)
+    }
+
+    /// `PUT` and `DELETE` of `/resources/{id}/favourite`, `/exploited` and
+    /// `/set-aside`: any logged-in account, on whatever it sees, in whatever
+    /// state (they change the caller's lists, not the resource); idempotent.
+    pub(super) fn engage(c: &Cell) -> Answer {
+        answer(logged_in(c).and_then(|()| visible(c)), Answer::NoContent)
+    }
 }
 
 // ───────────────────────────── the application ─────────────────────────────
 
-fn settings() -> HttpSettings {
-    HttpSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        workers: 1,
-        body_limit_bytes: 65_536,
-        request_timeout_ms: 5_000,
-        shutdown_timeout_secs: 1,
-        auth_requests_per_minute: 6_000,
-        auth_burst: 1_000,
-        trust_forwarded_for: false,
-    }
-}
-
-fn services(fx: &IdentityFixture, resources: Arc<FakeResources>) -> Services {
-    let reference = Arc::new(InMemoryReferenceData::default());
-    Services {
-        reference_data: ReferenceDataService::new(reference.clone()),
-        health: HealthService::new(Arc::new(SwitchableHealth::new(true))),
-        identity: fx.service.clone(),
-        resources: ResourceService::new(ResourcePorts {
-            resources,
-            users: fx.users.clone(),
-            reference_data: reference,
-            audit: fx.audit.clone(),
-            clock: fx.clock.clone(),
-        }),
-        auth_rate_limit: ClientRateLimit::new(6_000, 1_000, false),
-        metrics: Metrics::new().unwrap(),
-        version: VersionInfo {
-            name: "rr-server".into(),
-            version: "0".into(),
-            api_version: "v1".into(),
-            privacy_policy_version: "2026-11".into(),
-        },
-    }
-}
-
-/// An account of `role`, logged in; staff with two-factor authentication.
-async fn account(fx: &IdentityFixture, username: &str, role: Role) -> (UserId, String) {
-    let email = Email::parse(&format!("{username}@exemple.fr")).unwrap();
-    let id = fx
-        .service
-        .bootstrap_account(
-            StaffAccount {
-                email: email.clone(),
-                username: Username::parse(username).unwrap(),
-                first_name: PersonName::parse("Camille").unwrap(),
-                last_name: PersonName::parse("Durand").unwrap(),
-                country: CountryCode::parse("FR").unwrap(),
-                role,
-            },
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap();
-    let password = Password::new(PASSWORD);
-    let login = || fx.service.login(&email, &password, None);
-    let LoginOutcome::Tokens(pair) = login().await.unwrap() else {
-        panic!("no second factor yet");
-    };
-    if !role.is_staff() {
-        return (id, pair.access_token);
-    }
-    let actor = fx.service.authenticate(&pair.access_token).await.unwrap();
-    fx.service.begin_totp(&actor).await.unwrap();
-    fx.clock.advance(time::Duration::seconds(30));
-    fx.service
-        .confirm_totp(&actor, &FakeTotp::code_at(fx.clock.now_for_tests()))
-        .await
-        .unwrap();
-    let LoginOutcome::SecondFactorRequired { challenge } = login().await.unwrap() else {
-        panic!("a second factor is required");
-    };
-    fx.clock.advance(time::Duration::seconds(30));
-    let code = FakeTotp::code_at(fx.clock.now_for_tests());
-    let pair = fx
-        .service
-        .login_second_factor(&challenge, &code, None)
-        .await
-        .unwrap();
-    let actor = fx.service.authenticate(&pair.access_token).await.unwrap();
-    assert!(actor.two_factor, "{username} has two-factor authentication");
-    (id, pair.access_token)
-}
-
-/// A resource stored as it is in the cell, bypassing the use cases.
-fn record(
-    author: UserId,
-    shared_with: Vec<UserId>,
-    cell: &Cell,
+/// An attachment of `resource`, stored straight into the fakes, its content
+/// [`PDF`].
+async fn attachment(
+    fixture: &AttachmentFixture,
+    resource: ResourceId,
     now: time::OffsetDateTime,
-) -> ResourceRecord {
-    let reference = |n| ReferenceId::from_uuid(Uuid::from_u128(n));
-    ResourceRecord {
-        id: ResourceId::generate(),
-        author,
-        title: Title::parse("Parler à son ado").unwrap(),
-        summary: Summary::parse("Quelques pistes.").unwrap(),
-        body: Body::parse("# Écouter\n\nD'abord écouter.").unwrap(),
-        category: reference(1),
-        resource_type: reference(4),
-        relation_types: vec![reference(3)],
-        external_link: None,
-        visibility: cell.visibility,
-        state: cell.state.clone(),
-        shared_with,
-        created_at: now,
-        updated_at: now,
-        published_at: matches!(
-            cell.state,
-            Lifecycle::Published | Lifecycle::Suspended { .. }
-        )
-        .then_some(now),
-        deleted_at: (cell.state == Lifecycle::Deleted).then_some(now),
-        version: 0,
-    }
+) -> AttachmentId {
+    // Content-addressed: the same blob each time, put back if a detachment
+    // took it with the last attachment that referred to it.
+    let blob = fixture
+        .blobs
+        .put(Box::new(ChunkSource::new(PDF, PDF.len())), 1 << 20)
+        .await
+        .unwrap();
+    let id = AttachmentId::generate();
+    fixture
+        .attachments
+        .insert(&AttachmentRecord {
+            id,
+            resource,
+            digest: blob.digest,
+            file_name: FileName::parse("cours.pdf").unwrap(),
+            media_type: AttachmentType::Pdf,
+            size_bytes: blob.size_bytes,
+            created_at: now,
+        })
+        .await
+        .unwrap();
+    id
 }
 
-async fn call<S, B>(app: &S, route: &Route, id: ResourceId, token: Option<&str>) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let path = route.path.replace("{id}", &id.as_uuid().to_string());
+/// Calls `route` on resource `id` (and, where it names one, `attachment`),
+/// and reads the status and problem code.
+async fn call(
+    app: &impl TestApp,
+    route: &Route,
+    id: ResourceId,
+    attachment: Option<AttachmentId>,
+    token: Option<&str>,
+) -> String {
+    let mut path = route.path.replace("{id}", &id.as_uuid().to_string());
+    if let Some(attachment) = attachment {
+        path = path.replace("{attachmentId}", &attachment.as_uuid().to_string());
+    }
+    assert!(!path.contains('{'), "{path}: an id is missing");
     let mut req = TestRequest::default()
         .method(route.method.clone())
-        .uri(&path)
-        .peer_addr("10.0.0.1:1".parse().unwrap());
-    if let Some(body) = route.body {
-        req = req.insert_header(ContentType::json()).set_payload(body);
+        .uri(&path);
+    match route.body {
+        Payload::None => {}
+        Payload::Json(body) => req = req.insert_header(ContentType::json()).set_payload(body),
+        Payload::Pdf => {
+            req = req
+                .insert_header(("Content-Type", "application/pdf"))
+                .set_payload(PDF);
+        }
     }
-    if let Some(token) = token {
-        req = req.insert_header(("Authorization", format!("Bearer {token}")));
-    }
-    let response = test::call_service(app, req.to_request()).await;
-    let status = response.status().as_u16();
-    let body: Value = serde_json::from_slice(&test::read_body(response).await).unwrap_or_default();
-    match body["code"].as_str() {
+    let answer = fetch(app, req, token).await;
+    let status = answer.status.as_u16();
+    match answer.json()["code"].as_str() {
         Some(code) if status >= 400 => format!("{status} {code}"),
         _ => status.to_string(),
     }
@@ -565,9 +608,28 @@ where
 
 // ───────────────────────────── the test ─────────────────────────────
 
+/// Every cell, in the order of the tables: by visibility, state, caller.
+fn cells() -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for visibility in VISIBILITIES {
+        for state in states() {
+            for caller in Caller::all() {
+                cells.push(Cell {
+                    caller,
+                    visibility,
+                    state: state.clone(),
+                });
+            }
+        }
+    }
+    cells
+}
+
 /// One cell's answer on one route.
 struct Outcome {
     route: usize,
+    /// Its position in [`cells`].
+    index: usize,
     cell: Cell,
     expected: String,
     actual: String,
@@ -596,19 +658,16 @@ struct Missing {
 
 #[actix_web::test]
 async fn every_caller_gets_what_the_rules_say_on_every_resource_route() {
-    let fx = identity_fixture();
-    let resources = Arc::new(FakeResources::default());
-    let app = test::init_service(rr_http::build(
-        &services(&fx, resources.clone()),
-        &settings(),
-        &Contract::new().unwrap(),
-    ))
-    .await;
-    let (owner, _) = account(&fx, "owner", Role::Citizen).await;
-    let (friend, _) = account(&fx, "friend", Role::Citizen).await;
+    let world = World::new();
+    let (fx, resources, files) = (&world.fx, &world.resources, &world.attachments);
+    let app = world.app().await;
+    let (owner, _) = account(fx, "owner", Role::Citizen, false).await;
+    let (friend, _) = account(fx, "friend", Role::Citizen, false).await;
     let mut accounts = Vec::new();
     for role in Role::ALL {
-        accounts.push((role, account(&fx, role.as_str(), role).await));
+        // Staff with two-factor authentication.
+        let two_factor = role.is_staff();
+        accounts.push((role, account(fx, role.as_str(), role, two_factor).await));
     }
     let now = fx.clock.now_for_tests();
 
@@ -628,46 +687,50 @@ async fn every_caller_gets_what_the_rules_say_on_every_resource_route() {
     };
 
     let routes = routes();
+    let cells = cells();
     let mut outcomes = Vec::new();
     for (r, route) in routes.iter().enumerate() {
-        for visibility in VISIBILITIES {
-            for state in states() {
-                for caller in Caller::all() {
-                    // The sharing list is kept in every visibility: it must
-                    // grant nothing unless the resource is shared.
-                    let (author, shared_with) = match caller {
-                        Caller::User(role, Relation::Author) => (id_of(role), vec![friend]),
-                        Caller::User(role, Relation::SharedWith) => {
-                            (owner, vec![friend, id_of(role)])
-                        }
-                        _ => (owner, vec![friend]),
-                    };
-                    let cell = Cell {
-                        caller,
-                        visibility,
-                        state: state.clone(),
-                    };
-                    let stored = record(author, shared_with, &cell, now);
-                    resources.insert(&stored).await.unwrap();
-                    let actual = call(&app, route, stored.id, token_of(caller)).await;
-                    outcomes.push(Outcome {
-                        route: r,
-                        expected: (route.expected)(&cell).observed(),
-                        cell,
-                        actual,
-                    });
-                }
-            }
+        for (index, cell) in cells.iter().enumerate() {
+            // The sharing list is kept in every visibility: it must grant
+            // nothing unless the resource is shared.
+            let (author, shared_with) = match cell.caller {
+                Caller::User(role, Relation::Author) => (id_of(role), vec![friend]),
+                Caller::User(role, Relation::SharedWith) => (owner, vec![friend, id_of(role)]),
+                _ => (owner, vec![friend]),
+            };
+            let stored = record(
+                author,
+                cell.visibility,
+                cell.state.clone(),
+                shared_with,
+                now,
+            );
+            resources.insert(&stored).await.unwrap();
+            let file = if route.names_attachment() {
+                Some(attachment(files, stored.id, now).await)
+            } else {
+                None
+            };
+            let actual = call(&app, route, stored.id, file, token_of(cell.caller)).await;
+            outcomes.push(Outcome {
+                route: r,
+                index,
+                expected: (route.expected)(cell).observed(),
+                cell: cell.clone(),
+                actual,
+            });
         }
     }
 
-    // The same routes on an id that exists nowhere: what "as if it did not
-    // exist" must look like.
+    // The same routes on an id that exists nowhere (and, where the route
+    // names an attachment, an attachment id that exists nowhere either): what
+    // "as if it did not exist" must look like.
     let mut missing = Vec::new();
     for (r, route) in routes.iter().enumerate() {
         for caller in Caller::all() {
+            let file = route.names_attachment().then(AttachmentId::generate);
             let token = token_of(caller);
-            let actual = call(&app, route, ResourceId::generate(), token).await;
+            let actual = call(&app, route, ResourceId::generate(), file, token).await;
             missing.push(Missing {
                 route: r,
                 caller,
@@ -712,15 +775,16 @@ async fn every_caller_gets_what_the_rules_say_on_every_resource_route() {
         .iter()
         .position(|r| r.method == Method::GET && r.path == "/api/v1/resources/{id}")
         .unwrap();
-    for o in &outcomes {
-        let hidden = outcomes.iter().any(|g| {
-            g.route == read && g.cell == o.cell && g.actual == Answer::NotFound.observed()
-        });
+    let mut hidden = vec![false; cells.len()];
+    for o in outcomes.iter().filter(|o| o.route == read) {
+        hidden[o.index] = o.actual == Answer::NotFound.observed();
+    }
+    for o in outcomes.iter().filter(|o| hidden[o.index]) {
         let absent = missing
             .iter()
             .find(|m| m.route == o.route && m.caller == o.cell.caller)
             .unwrap();
-        if hidden && o.actual != absent.actual {
+        if o.actual != absent.actual {
             failures.push(format!(
                 "{}: hidden from the caller yet answered {}, not {} as for a missing resource",
                 o.describe(&routes),
@@ -764,8 +828,8 @@ fn render(routes: &[Route], outcomes: &[Outcome], missing: &[Missing]) -> String
         out,
         "{} routes × {} callers × ({} visibilities × {} states, plus an id that exists \
          nowhere) = {} answers, each checked against the rules written in the test; and \
-         wherever `GET` answers 404, every route answers exactly as for the id that exists \
-         nowhere.\n",
+         wherever `GET /api/v1/resources/{{id}}` answers 404, every route answers exactly as \
+         for the id that exists nowhere.\n",
         routes.len(),
         callers.len(),
         VISIBILITIES.len(),
@@ -779,14 +843,24 @@ fn render(routes: &[Route], outcomes: &[Outcome], missing: &[Missing]) -> String
          resource's *author*, as an account in its sharing list (*shared*; the list is kept in \
          every visibility, to show it grants nothing unless the resource is shared) or as \
          anyone else (*other*).\n\n\
-         Answers: **200** / **204** done; 401 `unauthenticated`, no token; 403 `forbidden`, \
-         seen but not allowed; 404 `not_found`, not seen (exactly as if it did not exist); \
-         409 `invalid_transition`, allowed but not from this state.\n",
+         Each cell is a fresh resource; on the routes of one attachment, \
+         `{attachmentId}` is a PDF attached to it beforehand (on the id that exists nowhere, \
+         an attachment id that exists nowhere either).\n\n\
+         Answers: **200** / **201** / **204** done; 401 `unauthenticated`, no token; 403 \
+         `forbidden`, seen but not allowed; 404 `not_found`, not seen (exactly as if it did \
+         not exist); 409 `invalid_transition`, allowed but not from this state.\n",
     );
     for (r, route) in routes.iter().enumerate() {
         write!(out, "\n### `{} {}`", route.method, route.path).unwrap();
-        if let Some(body) = route.body {
-            write!(out, " with `{body}`").unwrap();
+        match route.body {
+            Payload::None => {}
+            Payload::Json(body) => write!(out, " with `{body}`").unwrap(),
+            Payload::Pdf => write!(
+                out,
+                " with a {}-byte PDF as the raw body (`application/pdf`)",
+                PDF.len()
+            )
+            .unwrap(),
         }
         out.push_str("\n\n| visibility · state |");
         for caller in &callers {

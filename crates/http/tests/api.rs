@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
+#[allow(dead_code, reason = "each test binary uses some of the helpers")]
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,102 +17,75 @@ use actix_web::test::{self, TestRequest};
 use actix_web::{HttpResponse, web};
 use rr_application::ports::{DatabaseHealth, ReferenceDataRepository};
 use rr_application::services::{HealthService, ReferenceDataService};
-use rr_application::test_util::{InMemoryReferenceData, SwitchableHealth, UnavailableStore};
-use rr_domain::Uuid;
-use rr_domain::reference::{Category, Label, ReferenceId, RelationType, ResourceType, Slug};
-use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
+use rr_application::test_util::{SwitchableHealth, UnavailableStore};
+use rr_domain::reference::Category;
+use rr_http::middleware::ClientRateLimit;
+use rr_http::{Contract, HttpSettings, Services, VersionInfo};
 use serde_json::Value;
+use support::{Reference, TestApp, World, app_with, category, relation_type, resource_type};
 
+/// Tight limits, for the body and timeout tests.
 fn settings() -> HttpSettings {
     HttpSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        workers: 1,
         body_limit_bytes: 256,
         request_timeout_ms: 200,
-        shutdown_timeout_secs: 1,
         auth_requests_per_minute: 600,
         auth_burst: 100,
-        trust_forwarded_for: false,
+        ..support::settings()
     }
 }
 
-fn category(slug: &str, label: &str, position: u16, active: bool) -> Category {
-    Category {
-        id: ReferenceId::from_uuid(Uuid::now_v7()),
-        slug: Slug::parse(slug).unwrap(),
-        label: Label::parse(label).unwrap(),
-        position,
-        active,
-    }
-}
-
+/// Two active categories out of order and an inactive one, one relation
+/// type, one resource type.
 fn reference_data() -> Arc<dyn ReferenceDataRepository> {
-    Arc::new(InMemoryReferenceData::new(
-        vec![
-            category("parentalite", "Parentalité", 2, true),
-            category("communication", "Communication", 1, true),
-            category("ancienne", "Ancienne catégorie", 3, false),
+    Reference {
+        categories: vec![
+            Category {
+                position: 2,
+                ..category(1, "parentalite", "Parentalité")
+            },
+            category(2, "communication", "Communication"),
+            Category {
+                position: 3,
+                active: false,
+                ..category(3, "ancienne", "Ancienne catégorie")
+            },
         ],
-        vec![RelationType {
-            id: ReferenceId::from_uuid(Uuid::now_v7()),
-            slug: Slug::parse("soi").unwrap(),
-            label: Label::parse("Soi").unwrap(),
-            position: 1,
-        }],
-        vec![ResourceType {
-            id: ReferenceId::from_uuid(Uuid::now_v7()),
-            slug: Slug::parse("video").unwrap(),
-            label: Label::parse("Vidéo").unwrap(),
-            position: 1,
-        }],
-    ))
+        relation_types: vec![relation_type(1, "soi", "Soi")],
+        resource_types: vec![resource_type(1, "video", "Vidéo")],
+    }
+    .store()
 }
 
+/// The services, the reference data and database health as given, version
+/// 9.9.9.
 fn services(
     repository: Arc<dyn ReferenceDataRepository>,
     health: Arc<dyn DatabaseHealth>,
 ) -> Services {
+    let base = World {
+        reference: reference_data(),
+        ..World::new()
+    }
+    .services();
     Services {
         reference_data: ReferenceDataService::new(repository),
         health: HealthService::new(health),
-        identity: rr_application::test_util::identity_fixture().service,
-        resources: resource_service(),
-        auth_rate_limit: rr_http::middleware::ClientRateLimit::new(600, 100, false),
-        metrics: Metrics::new().unwrap(),
+        auth_rate_limit: ClientRateLimit::new(600, 100, false),
         version: VersionInfo {
-            name: "rr-server".into(),
             version: "9.9.9".into(),
-            api_version: "v1".into(),
-            privacy_policy_version: "2026-11".into(),
+            ..base.version
         },
+        ..base
     }
-}
-
-fn resource_service() -> rr_application::services::ResourceService {
-    let fx = rr_application::test_util::identity_fixture();
-    rr_application::services::ResourceService::new(rr_application::services::ResourcePorts {
-        resources: Arc::new(rr_application::test_util::FakeResources::default()),
-        users: fx.users.clone(),
-        reference_data: reference_data(),
-        audit: fx.audit.clone(),
-        clock: fx.clock.clone(),
-    })
 }
 
 fn healthy() -> Services {
     services(reference_data(), Arc::new(SwitchableHealth::new(true)))
 }
 
-macro_rules! app {
-    ($services:expr) => {
-        test::init_service(rr_http::build(
-            &$services,
-            &settings(),
-            &Contract::new().unwrap(),
-        ))
-        .await
-    };
+async fn app(services: Services) -> impl TestApp {
+    app_with(services, settings()).await
 }
 
 async fn json_of<B: MessageBody>(response: ServiceResponse<B>) -> Value {
@@ -126,7 +102,7 @@ fn assert_problem<B>(response: &ServiceResponse<B>, status: StatusCode) {
 
 #[actix_web::test]
 async fn categories_lists_the_active_ones_in_order_with_a_short_public_cache() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     let response = test::call_service(
         &app,
@@ -152,7 +128,7 @@ async fn categories_lists_the_active_ones_in_order_with_a_short_public_cache() {
 
 #[actix_web::test]
 async fn relation_and_resource_types_are_listed() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     for (uri, slug) in [
         ("/api/v1/relation-types", "soi"),
@@ -166,10 +142,11 @@ async fn relation_and_resource_types_are_listed() {
 
 #[actix_web::test]
 async fn a_database_outage_is_a_503_problem_that_reveals_nothing() {
-    let app = app!(services(
+    let app = app(services(
         Arc::new(UnavailableStore),
-        Arc::new(SwitchableHealth::new(false))
-    ));
+        Arc::new(SwitchableHealth::new(false)),
+    ))
+    .await;
 
     for uri in [
         "/api/v1/categories",
@@ -191,7 +168,7 @@ async fn a_database_outage_is_a_503_problem_that_reveals_nothing() {
 #[actix_web::test]
 async fn readiness_follows_the_database_without_restart() {
     let health = Arc::new(SwitchableHealth::new(true));
-    let app = app!(services(reference_data(), health.clone()));
+    let app = app(services(reference_data(), health.clone())).await;
     let ready = || TestRequest::get().uri("/health/ready").to_request();
 
     assert_eq!(
@@ -210,10 +187,11 @@ async fn readiness_follows_the_database_without_restart() {
 
 #[actix_web::test]
 async fn liveness_does_not_depend_on_the_database() {
-    let app = app!(services(
+    let app = app(services(
         Arc::new(UnavailableStore),
-        Arc::new(SwitchableHealth::new(false))
-    ));
+        Arc::new(SwitchableHealth::new(false)),
+    ))
+    .await;
 
     let response =
         test::call_service(&app, TestRequest::get().uri("/health/live").to_request()).await;
@@ -223,7 +201,7 @@ async fn liveness_does_not_depend_on_the_database() {
 
 #[actix_web::test]
 async fn version_tells_what_runs() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     let body = json_of(
         test::call_service(&app, TestRequest::get().uri("/api/v1/version").to_request()).await,
@@ -238,7 +216,7 @@ async fn version_tells_what_runs() {
 
 #[actix_web::test]
 async fn an_unknown_route_is_a_404_problem() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     let response = test::call_service(
         &app,
@@ -252,7 +230,7 @@ async fn an_unknown_route_is_a_404_problem() {
 
 #[actix_web::test]
 async fn a_wrong_method_is_a_405_problem_with_allow() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     for method in [
         actix_web::http::Method::POST,
@@ -274,7 +252,7 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
 
 #[actix_web::test]
 async fn every_response_carries_a_request_id_and_the_security_headers() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     for uri in ["/api/v1/categories", "/nowhere", "/health/live"] {
         let response = test::call_service(&app, TestRequest::get().uri(uri).to_request()).await;
@@ -292,7 +270,7 @@ async fn every_response_carries_a_request_id_and_the_security_headers() {
 
 #[actix_web::test]
 async fn a_sane_request_id_is_echoed() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     let response = test::call_service(
         &app,
@@ -308,7 +286,7 @@ async fn a_sane_request_id_is_echoed() {
 
 #[actix_web::test]
 async fn metrics_count_requests_by_route_pattern_and_status() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
     for uri in ["/api/v1/categories", "/api/v1/categories", "/no/such/page"] {
         test::call_service(&app, TestRequest::get().uri(uri).to_request()).await;
     }
@@ -347,7 +325,7 @@ async fn metrics_count_requests_by_route_pattern_and_status() {
 
 #[actix_web::test]
 async fn the_documentation_is_served_by_the_binary_itself() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     let redirect = test::call_service(&app, TestRequest::get().uri("/docs").to_request()).await;
     assert_eq!(redirect.headers().get(header::LOCATION).unwrap(), "/docs/");
@@ -400,7 +378,7 @@ async fn the_documentation_is_served_by_the_binary_itself() {
 
 #[actix_web::test]
 async fn the_openapi_document_is_3_1_and_documents_every_error() {
-    let app = app!(healthy());
+    let app = app(healthy()).await;
 
     let response = test::call_service(
         &app,

@@ -3,157 +3,42 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
-use std::sync::Arc;
+#[allow(dead_code, reason = "each test binary uses some of the helpers")]
+mod support;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::test::{self, TestRequest};
-use rr_application::services::identity::StaffAccount;
-use rr_application::services::{HealthService, ReferenceDataService};
-use rr_application::test_util::{
-    FakeTotp, IdentityFixture, InMemoryReferenceData, SwitchableHealth, identity_fixture,
-};
-use rr_domain::credentials::Password;
-use rr_domain::identity::{CountryCode, Email, PersonName, Role, Username};
+use rr_domain::identity::Role;
 use rr_http::middleware::ClientRateLimit;
-use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
-use serde_json::{Value, json};
+use rr_http::{HttpSettings, Services};
+use serde_json::json;
+use support::{
+    PASSWORD, PEER, TestApp, World, account, app_with, call, post, problem_fields, registration,
+    token, with_token,
+};
 
-const PASSWORD: &str = "Tournesol-Bleu-2026!";
-
+/// The usual settings, JSON bodies limited to 16 KiB.
 fn settings() -> HttpSettings {
     HttpSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        workers: 1,
         body_limit_bytes: 16_384,
-        request_timeout_ms: 5_000,
-        shutdown_timeout_secs: 1,
-        auth_requests_per_minute: 6_000,
-        auth_burst: 1_000,
-        trust_forwarded_for: false,
+        ..support::settings()
     }
 }
 
-fn services(fx: &IdentityFixture, limit: ClientRateLimit) -> Services {
-    Services {
-        reference_data: ReferenceDataService::new(Arc::new(InMemoryReferenceData::default())),
-        health: HealthService::new(Arc::new(SwitchableHealth::new(true))),
-        identity: fx.service.clone(),
-        resources: rr_application::services::ResourceService::new(
-            rr_application::services::ResourcePorts {
-                resources: Arc::new(rr_application::test_util::FakeResources::default()),
-                users: fx.users.clone(),
-                reference_data: Arc::new(InMemoryReferenceData::default()),
-                audit: fx.audit.clone(),
-                clock: fx.clock.clone(),
-            },
-        ),
-        auth_rate_limit: limit,
-        metrics: Metrics::new().unwrap(),
-        version: VersionInfo {
-            name: "rr-server".into(),
-            version: "0".into(),
-            api_version: "v1".into(),
-            privacy_policy_version: "2026-11".into(),
-        },
-    }
-}
-
-macro_rules! app {
-    ($fx:expr) => {
-        app!($fx, ClientRateLimit::new(6_000, 1_000, false))
-    };
-    ($fx:expr, $limit:expr) => {
-        test::init_service(rr_http::build(
-            &services(&$fx, $limit),
-            &settings(),
-            &Contract::new().unwrap(),
-        ))
-        .await
-    };
-}
-
-async fn call<S, B>(app: &S, req: TestRequest) -> (StatusCode, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let response = test::call_service(
-        app,
-        req.peer_addr("10.1.2.3:5000".parse().unwrap()).to_request(),
-    )
-    .await;
-    let status = response.status();
-    let bytes = test::read_body(response).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-fn post(uri: &str, body: Value) -> TestRequest {
-    TestRequest::post().uri(uri).set_json(body)
-}
-
-fn with_token(req: TestRequest, token: &str) -> TestRequest {
-    req.insert_header(("Authorization", format!("Bearer {token}")))
-}
-
-fn registration(email: &str, username: &str) -> Value {
-    json!({
-        "email": email, "username": username, "firstName": "Léa", "lastName": "Martin", "country": "FR",
-        "password": PASSWORD, "acceptedPolicyVersion": "2026-11", "ageDeclaration": true
-    })
-}
-
-async fn citizen_token<S, B>(app: &S, fx: &IdentityFixture, email: &str, username: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let (status, _) = call(
-        app,
-        post("/api/v1/auth/register", registration(email, username)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
-    let token = fx.outbox.last_token_for(email).unwrap();
-    let (status, _) = call(
-        app,
-        post("/api/v1/auth/verify-email", json!({ "token": token })),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
-    login(app, email).await
-}
-
-async fn login<S, B>(app: &S, email: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let (status, body) = call(
-        app,
-        post(
-            "/api/v1/auth/login",
-            json!({"email": email, "password": PASSWORD}),
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["accessToken"].as_str().unwrap().to_owned()
+/// The application on `world`.
+async fn app(world: &World) -> impl TestApp {
+    app_with(world.services(), settings()).await
 }
 
 #[actix_web::test]
 async fn registration_refuses_fields_it_does_not_know_such_as_role() {
-    let fx = identity_fixture();
-    let app = app!(fx);
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
     let mut body = registration("lea@exemple.fr", "lea");
     body["role"] = json!("super_administrator");
 
-    let (status, problem) = call(&app, post("/api/v1/auth/register", body)).await;
+    let (status, problem) = call(&app, post("/api/v1/auth/register", body), None).await;
 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "role");
@@ -162,57 +47,50 @@ async fn registration_refuses_fields_it_does_not_know_such_as_role() {
 
 #[actix_web::test]
 async fn patch_me_cannot_set_role_status_or_id() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let token = citizen_token(&app, &fx, "lea@exemple.fr", "lea").await;
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    let token = token(&app, fx, "lea").await;
 
     for field in ["role", "status", "id", "emailVerified", "twoFactorEnabled"] {
         let (status, problem) = call(
             &app,
-            with_token(
-                TestRequest::patch()
-                    .uri("/api/v1/me")
-                    .set_json(json!({ field: "x" })),
-                &token,
-            ),
+            TestRequest::patch()
+                .uri("/api/v1/me")
+                .set_json(json!({ field: "x" })),
+            Some(&token),
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         assert_eq!(problem["errors"][0]["code"], "unknown_field");
     }
-    let (_, me) = call(
-        &app,
-        with_token(TestRequest::get().uri("/api/v1/me"), &token),
-    )
-    .await;
+    let (_, me) = call(&app, TestRequest::get().uri("/api/v1/me"), Some(&token)).await;
     assert_eq!(me["role"], "citizen");
 }
 
 #[actix_web::test]
 async fn every_faulty_registration_field_is_named() {
-    let fx = identity_fixture();
-    let app = app!(fx);
+    let world = World::new();
+    let app = app(&world).await;
     let mut body = registration("not-an-email", "x");
     body["country"] = json!("France");
     body["phone"] = json!("06");
 
-    let (status, problem) = call(&app, post("/api/v1/auth/register", body)).await;
+    let (status, problem) = call(&app, post("/api/v1/auth/register", body), None).await;
 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<_> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["email", "username", "country", "phone"]);
+    assert_eq!(
+        problem_fields(&problem),
+        ["email", "username", "country", "phone"]
+    );
 }
 
 #[actix_web::test]
 async fn known_and_unknown_emails_get_the_same_answers() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    citizen_token(&app, &fx, "lea@exemple.fr", "lea").await;
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    token(&app, fx, "lea").await;
 
     let known = call(
         &app,
@@ -220,6 +98,7 @@ async fn known_and_unknown_emails_get_the_same_answers() {
             "/api/v1/auth/register",
             registration("lea@exemple.fr", "lea2"),
         ),
+        None,
     )
     .await;
     let unknown = call(
@@ -228,6 +107,7 @@ async fn known_and_unknown_emails_get_the_same_answers() {
             "/api/v1/auth/register",
             registration("new@exemple.fr", "newcomer"),
         ),
+        None,
     )
     .await;
     assert_eq!(known, unknown);
@@ -235,8 +115,8 @@ async fn known_and_unknown_emails_get_the_same_answers() {
     let wrong = json!({"email": "lea@exemple.fr", "password": "Wrong-Password-9?"});
     let nobody = json!({"email": "nobody@exemple.fr", "password": "Wrong-Password-9?"});
     assert_eq!(
-        call(&app, post("/api/v1/auth/login", wrong)).await,
-        call(&app, post("/api/v1/auth/login", nobody)).await
+        call(&app, post("/api/v1/auth/login", wrong), None).await,
+        call(&app, post("/api/v1/auth/login", nobody), None).await
     );
 
     let reset_known = call(
@@ -245,6 +125,7 @@ async fn known_and_unknown_emails_get_the_same_answers() {
             "/api/v1/auth/password-reset/request",
             json!({"email": "lea@exemple.fr"}),
         ),
+        None,
     )
     .await;
     let reset_unknown = call(
@@ -253,6 +134,7 @@ async fn known_and_unknown_emails_get_the_same_answers() {
             "/api/v1/auth/password-reset/request",
             json!({"email": "zz@exemple.fr"}),
         ),
+        None,
     )
     .await;
     assert_eq!(reset_known, reset_unknown);
@@ -261,8 +143,8 @@ async fn known_and_unknown_emails_get_the_same_answers() {
 
 #[actix_web::test]
 async fn protected_routes_need_a_valid_token() {
-    let fx = identity_fixture();
-    let app = app!(fx);
+    let world = World::new();
+    let app = app(&world).await;
 
     for token in [None, Some("garbage"), Some("fake.a.b.c.d.e")] {
         let mut req = TestRequest::get().uri("/api/v1/me");
@@ -280,15 +162,17 @@ async fn protected_routes_need_a_valid_token() {
 
 #[actix_web::test]
 async fn refresh_rotates_and_reuse_ends_the_session() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    citizen_token(&app, &fx, "lea@exemple.fr", "lea").await;
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    token(&app, fx, "lea").await;
     let (_, first) = call(
         &app,
         post(
             "/api/v1/auth/login",
             json!({"email": "lea@exemple.fr", "password": PASSWORD}),
         ),
+        None,
     )
     .await;
 
@@ -298,6 +182,7 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
             "/api/v1/auth/refresh",
             json!({"refreshToken": first["refreshToken"]}),
         ),
+        None,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -307,6 +192,7 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
             "/api/v1/auth/refresh",
             json!({"refreshToken": first["refreshToken"]}),
         ),
+        None,
     )
     .await;
     assert_eq!(
@@ -315,10 +201,8 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
     );
     let (status, _) = call(
         &app,
-        with_token(
-            TestRequest::get().uri("/api/v1/me"),
-            second["accessToken"].as_str().unwrap(),
-        ),
+        TestRequest::get().uri("/api/v1/me"),
+        Some(second["accessToken"].as_str().unwrap()),
     )
     .await;
     assert_eq!(
@@ -330,8 +214,12 @@ async fn refresh_rotates_and_reuse_ends_the_session() {
 
 #[actix_web::test]
 async fn the_authentication_routes_are_rate_limited_per_client_address() {
-    let fx = identity_fixture();
-    let app = app!(fx, ClientRateLimit::new(60, 3, false));
+    let world = World::new();
+    let services = Services {
+        auth_rate_limit: ClientRateLimit::new(60, 3, false),
+        ..world.services()
+    };
+    let app = app_with(services, settings()).await;
     // A different email each time, so the per-email throttle stays out of the way.
     let attempt = |i: u32| {
         post(
@@ -341,13 +229,14 @@ async fn the_authentication_routes_are_rate_limited_per_client_address() {
     };
 
     for i in 0..3 {
-        assert_eq!(call(&app, attempt(i)).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            call(&app, attempt(i), None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let response = test::call_service(
         &app,
-        attempt(3)
-            .peer_addr("10.1.2.3:5000".parse().unwrap())
-            .to_request(),
+        attempt(3).peer_addr(PEER.parse().unwrap()).to_request(),
     )
     .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -368,80 +257,26 @@ async fn the_authentication_routes_are_rate_limited_per_client_address() {
 
 #[actix_web::test]
 async fn jwks_lists_the_signing_keys() {
-    let fx = identity_fixture();
-    let app = app!(fx);
+    let world = World::new();
+    let app = app(&world).await;
 
-    let (status, jwks) = call(&app, TestRequest::get().uri("/.well-known/jwks.json")).await;
+    let (status, jwks) = call(&app, TestRequest::get().uri("/.well-known/jwks.json"), None).await;
 
     assert_eq!(status, StatusCode::OK);
     assert_eq!(jwks["keys"][0]["kty"], "OKP");
     assert_eq!(jwks["keys"][0]["alg"], "EdDSA");
 }
 
-/// An account of `role`, logged in, with or without two-factor authentication.
-async fn staff_token(fx: &IdentityFixture, username: &str, role: Role, two_factor: bool) -> String {
-    let email = format!("{username}@exemple.fr");
-    fx.service
-        .bootstrap_account(
-            StaffAccount {
-                email: Email::parse(&email).unwrap(),
-                username: Username::parse(username).unwrap(),
-                first_name: PersonName::parse("Camille").unwrap(),
-                last_name: PersonName::parse("Durand").unwrap(),
-                country: CountryCode::parse("FR").unwrap(),
-                role,
-            },
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap();
-    let login = |fx: IdentityFixture, email: String| async move {
-        fx.service
-            .login(
-                &Email::parse(&email).unwrap(),
-                &Password::new(PASSWORD),
-                None,
-            )
-            .await
-            .unwrap()
-    };
-    let rr_application::services::identity::LoginOutcome::Tokens(pair) =
-        login(fx.clone(), email.clone()).await
-    else {
-        panic!("no second factor yet");
-    };
-    if !two_factor {
-        return pair.access_token;
-    }
-    let actor = fx.service.authenticate(&pair.access_token).await.unwrap();
-    fx.service.begin_totp(&actor).await.unwrap();
-    fx.clock.advance(time::Duration::seconds(30));
-    fx.service
-        .confirm_totp(&actor, &FakeTotp::code_at(fx.clock.now_for_tests()))
-        .await
-        .unwrap();
-    let rr_application::services::identity::LoginOutcome::SecondFactorRequired { challenge } =
-        login(fx.clone(), email).await
-    else {
-        panic!("a second factor is required");
-    };
-    fx.clock.advance(time::Duration::seconds(30));
-    let code = FakeTotp::code_at(fx.clock.now_for_tests());
-    fx.service
-        .login_second_factor(&challenge, &code, None)
-        .await
-        .unwrap()
-        .access_token
-}
-
 #[actix_web::test]
 async fn staff_routes_follow_the_role_matrix() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let target_token = citizen_token(&app, &fx, "cible@exemple.fr", "cible").await;
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    let target_token = token(&app, fx, "cible").await;
     let (_, target) = call(
         &app,
-        with_token(TestRequest::get().uri("/api/v1/me"), &target_token),
+        TestRequest::get().uri("/api/v1/me"),
+        Some(&target_token),
     )
     .await;
     let target = target["id"].as_str().unwrap().to_owned();
@@ -457,7 +292,7 @@ async fn staff_routes_follow_the_role_matrix() {
         (Role::SuperAdministrator, true, [201, 204, 204, 204]),
     ];
     for (i, (role, two_factor, expected)) in matrix.into_iter().enumerate() {
-        let token = staff_token(&fx, &format!("staff{i}"), role, two_factor).await;
+        let (_, token) = account(fx, &format!("staff{i}"), role, two_factor).await;
         let requests = [
             post(
                 "/api/v1/admin/accounts",
@@ -481,7 +316,7 @@ async fn staff_routes_follow_the_role_matrix() {
             Role::Administrator,
         ];
         for ((request, expected), needed) in requests.into_iter().zip(expected).zip(needs) {
-            let (status, body) = call(&app, with_token(request, &token)).await;
+            let (status, body) = call(&app, request, Some(&token)).await;
             assert_eq!(
                 status.as_u16(),
                 expected,
@@ -501,25 +336,19 @@ async fn staff_routes_follow_the_role_matrix() {
 
 #[actix_web::test]
 async fn a_revoked_session_token_is_refused_at_once_on_this_node() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let token = citizen_token(&app, &fx, "lea@exemple.fr", "lea").await;
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    let token = token(&app, fx, "lea").await;
 
     assert_eq!(
-        call(
-            &app,
-            with_token(post("/api/v1/auth/logout", json!({})), &token)
-        )
-        .await
-        .0,
+        call(&app, post("/api/v1/auth/logout", json!({})), Some(&token))
+            .await
+            .0,
         StatusCode::NO_CONTENT
     );
 
-    let (status, problem) = call(
-        &app,
-        with_token(TestRequest::get().uri("/api/v1/me"), &token),
-    )
-    .await;
+    let (status, problem) = call(&app, TestRequest::get().uri("/api/v1/me"), Some(&token)).await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("session_revoked"))
@@ -528,20 +357,19 @@ async fn a_revoked_session_token_is_refused_at_once_on_this_node() {
 
 #[actix_web::test]
 async fn administrators_manage_categories_and_citizens_may_not() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let admin = staff_token(&fx, "admin1", Role::Administrator, true).await;
-    let citizen = citizen_token(&app, &fx, "lea@exemple.fr", "lea").await;
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    let (_, admin) = account(fx, "admin1", Role::Administrator, true).await;
+    let citizen = token(&app, fx, "lea").await;
 
     let (status, problem) = call(
         &app,
-        with_token(
-            post(
-                "/api/v1/admin/categories",
-                json!({"slug": "Pas Un Slug", "label": "x"}),
-            ),
-            &admin,
+        post(
+            "/api/v1/admin/categories",
+            json!({"slug": "Pas Un Slug", "label": "x"}),
         ),
+        Some(&admin),
     )
     .await;
     assert_eq!(
@@ -550,17 +378,15 @@ async fn administrators_manage_categories_and_citizens_may_not() {
     );
     let (status, created) = call(
         &app,
-        with_token(
-            post(
-                "/api/v1/admin/categories",
-                json!({"slug": "solidarite", "label": "Solidarité"}),
-            ),
-            &admin,
+        post(
+            "/api/v1/admin/categories",
+            json!({"slug": "solidarite", "label": "Solidarité"}),
         ),
+        Some(&admin),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, public) = call(&app, TestRequest::get().uri("/api/v1/categories")).await;
+    let (_, public) = call(&app, TestRequest::get().uri("/api/v1/categories"), None).await;
     assert_eq!(public["items"][0]["slug"], "solidarite");
 
     let path = format!(
@@ -569,19 +395,17 @@ async fn administrators_manage_categories_and_citizens_may_not() {
     );
     let (status, changed) = call(
         &app,
-        with_token(
-            TestRequest::patch()
-                .uri(&path)
-                .set_json(json!({"active": false})),
-            &admin,
-        ),
+        TestRequest::patch()
+            .uri(&path)
+            .set_json(json!({"active": false})),
+        Some(&admin),
     )
     .await;
     assert_eq!(
         (status, changed["active"].as_bool()),
         (StatusCode::OK, Some(false))
     );
-    let (_, public) = call(&app, TestRequest::get().uri("/api/v1/categories")).await;
+    let (_, public) = call(&app, TestRequest::get().uri("/api/v1/categories"), None).await;
     assert_eq!(
         public["items"].as_array().unwrap().len(),
         0,
@@ -590,31 +414,28 @@ async fn administrators_manage_categories_and_citizens_may_not() {
 
     let (status, _) = call(
         &app,
-        with_token(
-            post(
-                "/api/v1/admin/categories",
-                json!({"slug": "autre", "label": "Autre"}),
-            ),
-            &citizen,
+        post(
+            "/api/v1/admin/categories",
+            json!({"slug": "autre", "label": "Autre"}),
         ),
+        Some(&citizen),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = call(
         &app,
-        with_token(TestRequest::get().uri("/api/v1/admin/categories"), &citizen),
+        TestRequest::get().uri("/api/v1/admin/categories"),
+        Some(&citizen),
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let missing = format!("/api/v1/admin/categories/{}", rr_domain::Uuid::now_v7());
     let (status, _) = call(
         &app,
-        with_token(
-            TestRequest::patch()
-                .uri(&missing)
-                .set_json(json!({"label": "X"})),
-            &admin,
-        ),
+        TestRequest::patch()
+            .uri(&missing)
+            .set_json(json!({"label": "X"})),
+        Some(&admin),
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);

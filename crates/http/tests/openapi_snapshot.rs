@@ -20,3 +20,21 @@ fn the_committed_openapi_document_matches_the_code() {
         "docs/api/openapi.json is out of date: run `UPDATE_OPENAPI_SNAPSHOT=1 cargo test -p rr-http --test openapi_snapshot` and review the diff"
     );
 }
+
+/// Client generators name one function per `operationId`: two operations
+/// sharing one would collide.
+#[test]
+fn every_operation_has_its_own_id() {
+    let document = serde_json::to_value(rr_http::openapi()).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            if let Some(id) = operation.get("operationId").and_then(|id| id.as_str())
+                && let Some(other) = seen.insert(id.to_owned(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} is used by {other} and by {method} {path}");
+            }
+        }
+    }
+    assert!(seen.len() > 40, "{} operations", seen.len());
+}

@@ -2,159 +2,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
-use std::sync::Arc;
+#[allow(dead_code, reason = "each test binary uses some of the helpers")]
+mod support;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::test::{self, TestRequest};
-use rr_application::services::{
-    HealthService, ReferenceDataService, ResourcePorts, ResourceService,
-};
-use rr_application::test_util::{
-    FakeResources, IdentityFixture, InMemoryReferenceData, SwitchableHealth, identity_fixture,
-};
+use actix_web::test::TestRequest;
 use rr_domain::Uuid;
-use rr_domain::reference::{Category, Label, ReferenceId, RelationType, ResourceType, Slug};
-use rr_http::middleware::ClientRateLimit;
-use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
 use serde_json::{Value, json};
+use support::{CATEGORY, KIND, RELATION, Reference, World, call, problem_fields, token};
 
-const PASSWORD: &str = "Tournesol-Bleu-2026!";
-const CATEGORY: u128 = 1;
-const KIND: u128 = 4;
-const RELATION: u128 = 3;
-
-fn reference() -> Arc<InMemoryReferenceData> {
-    let id = |n| ReferenceId::from_uuid(Uuid::from_u128(n));
-    Arc::new(InMemoryReferenceData::new(
-        vec![Category {
-            id: id(CATEGORY),
-            slug: Slug::parse("parentalite").unwrap(),
-            label: Label::parse("Parentalité").unwrap(),
-            position: 1,
-            active: true,
-        }],
-        vec![RelationType {
-            id: id(RELATION),
-            slug: Slug::parse("famille").unwrap(),
-            label: Label::parse("Famille").unwrap(),
-            position: 1,
-        }],
-        vec![ResourceType {
-            id: id(KIND),
-            slug: Slug::parse("article").unwrap(),
-            label: Label::parse("Article").unwrap(),
-            position: 1,
-        }],
-    ))
-}
-
-fn services(fx: &IdentityFixture) -> Services {
-    Services {
-        reference_data: ReferenceDataService::new(reference()),
-        health: HealthService::new(Arc::new(SwitchableHealth::new(true))),
-        identity: fx.service.clone(),
-        resources: ResourceService::new(ResourcePorts {
-            resources: Arc::new(FakeResources::default()),
-            users: fx.users.clone(),
-            reference_data: reference(),
-            audit: fx.audit.clone(),
-            clock: fx.clock.clone(),
-        }),
-        auth_rate_limit: ClientRateLimit::new(6_000, 1_000, false),
-        metrics: Metrics::new().unwrap(),
-        version: VersionInfo {
-            name: "rr-server".into(),
-            version: "0".into(),
-            api_version: "v1".into(),
-            privacy_policy_version: "2026-11".into(),
-        },
+/// The fakes, with the standard reference data.
+fn world() -> World {
+    World {
+        reference: Reference::standard().store(),
+        ..World::new()
     }
-}
-
-fn settings() -> HttpSettings {
-    HttpSettings {
-        host: "127.0.0.1".into(),
-        port: 0,
-        workers: 1,
-        body_limit_bytes: 65_536,
-        request_timeout_ms: 5_000,
-        shutdown_timeout_secs: 1,
-        auth_requests_per_minute: 6_000,
-        auth_burst: 1_000,
-        trust_forwarded_for: false,
-    }
-}
-
-/// The application on the fixture's services.
-macro_rules! app {
-    ($fx:expr) => {
-        test::init_service(rr_http::build(
-            &services(&$fx),
-            &settings(),
-            &Contract::new().unwrap(),
-        ))
-        .await
-    };
-}
-
-async fn call<S, B>(app: &S, req: TestRequest, token: Option<&str>) -> (StatusCode, Value)
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let req = match token {
-        Some(t) => req.insert_header(("Authorization", format!("Bearer {t}"))),
-        None => req,
-    };
-    let response = test::call_service(
-        app,
-        req.peer_addr("10.0.0.1:1".parse().unwrap()).to_request(),
-    )
-    .await;
-    let status = response.status();
-    let bytes = test::read_body(response).await;
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn token<S, B>(app: &S, fx: &IdentityFixture, name: &str) -> String
-where
-    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
-{
-    let email = format!("{name}@exemple.fr");
-    let body = json!({"email": email, "username": name, "firstName": "Léa", "lastName": "Martin", "country": "FR",
-                      "password": PASSWORD, "acceptedPolicyVersion": "2026-11", "ageDeclaration": true});
-    call(
-        app,
-        TestRequest::post()
-            .uri("/api/v1/auth/register")
-            .set_json(body),
-        None,
-    )
-    .await;
-    let verification = fx.outbox.last_token_for(&email).unwrap();
-    call(
-        app,
-        TestRequest::post()
-            .uri("/api/v1/auth/verify-email")
-            .set_json(json!({"token": verification})),
-        None,
-    )
-    .await;
-    let (_, tokens) = call(
-        app,
-        TestRequest::post()
-            .uri("/api/v1/auth/login")
-            .set_json(json!({"email": email, "password": PASSWORD})),
-        None,
-    )
-    .await;
-    tokens["accessToken"].as_str().unwrap().to_owned()
 }
 
 fn resource(visibility: &str) -> Value {
@@ -168,10 +30,10 @@ fn resource(visibility: &str) -> Value {
 
 #[actix_web::test]
 async fn a_draft_is_created_read_by_its_author_and_hidden_from_others() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let lea = token(&app, &fx, "lea").await;
-    let tom = token(&app, &fx, "tom").await;
+    let world = world();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
+    let tom = token(&app, &world.fx, "tom").await;
 
     let (status, created) = call(
         &app,
@@ -230,9 +92,9 @@ async fn a_draft_is_created_read_by_its_author_and_hidden_from_others() {
 
 #[actix_web::test]
 async fn bad_input_is_named_and_nothing_is_stored() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let lea = token(&app, &fx, "lea").await;
+    let world = world();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
     let mut bad = resource("public");
     bad["title"] = json!("ab");
     bad["externalLink"] = json!("javascript:alert(1)");
@@ -245,13 +107,7 @@ async fn bad_input_is_named_and_nothing_is_stored() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<_> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["title", "externalLink"]);
+    assert_eq!(problem_fields(&problem), ["title", "externalLink"]);
 
     let mut unknown = resource("public");
     unknown["author"] = json!("someone-else");
@@ -308,10 +164,10 @@ async fn bad_input_is_named_and_nothing_is_stored() {
 
 #[actix_web::test]
 async fn submitting_editing_and_the_lifecycle_over_http() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let lea = token(&app, &fx, "lea").await;
-    let tom = token(&app, &fx, "tom").await;
+    let world = world();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
+    let tom = token(&app, &world.fx, "tom").await;
     let mut shared = resource("shared");
     shared["sharedWith"] = json!(["tom"]);
     let (_, created) = call(
@@ -408,9 +264,9 @@ async fn submitting_editing_and_the_lifecycle_over_http() {
 
 #[actix_web::test]
 async fn ones_resources_page_with_a_cursor() {
-    let fx = identity_fixture();
-    let app = app!(fx);
-    let lea = token(&app, &fx, "lea").await;
+    let world = world();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
     for _ in 0..3 {
         call(
             &app,
