@@ -163,6 +163,12 @@ impl TestApp {
             .context("no access token")
     }
 
+    /// Where the application keeps the content of attachments.
+    #[must_use]
+    pub fn blob_dir(&self) -> std::path::PathBuf {
+        self.settings.storage.blob_dir.clone()
+    }
+
     /// Where the application keeps its development keys.
     #[must_use]
     pub fn keys_dir(&self) -> std::path::PathBuf {
@@ -220,6 +226,7 @@ pub fn test_settings(url: &str, workdir: &Path) -> anyhow::Result<settings::Sett
     settings.database = rr_persistence::testing::test_settings(url);
     settings.security.development_keys_dir = workdir.join("keys");
     settings.mail.directory = workdir.join("outbox");
+    settings.storage.blob_dir = workdir.join("blobs");
     // Tests log in far more often than a person: the per-address budget is not under test here.
     settings.http.auth_requests_per_minute = 100_000;
     settings.http.auth_burst = 10_000;

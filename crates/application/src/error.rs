@@ -70,6 +70,15 @@ pub enum AppError {
     /// A named uniqueness or state rule (`username_taken`, …).
     #[error("conflict: {0}")]
     ConflictWith(&'static str),
+    /// The content sent is larger than allowed.
+    #[error("content too large")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit_bytes: u64,
+    },
+    /// The content sent is not of a type the use case accepts. The code says which rule.
+    #[error("unsupported content: {0}")]
+    UnsupportedContent(&'static str),
     /// A backing service (the database, the hasher) is unavailable; the client may retry.
     #[error("a backing service is unavailable")]
     Unavailable(#[source] Cause),
@@ -87,7 +96,11 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Invalid(_) => "validation_failed",
-            Self::Unauthenticated(code) | Self::Forbidden(code) | Self::ConflictWith(code) => code,
+            Self::Unauthenticated(code)
+            | Self::Forbidden(code)
+            | Self::ConflictWith(code)
+            | Self::UnsupportedContent(code) => code,
+            Self::TooLarge { .. } => "payload_too_large",
             Self::NotFound => "not_found",
             Self::InvalidToken => "invalid_or_expired_token",
             Self::TooManyAttempts { .. } => "too_many_attempts",

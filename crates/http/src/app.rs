@@ -7,6 +7,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Bytes};
+use rr_application::services::AttachmentService;
+use rr_application::services::EngagementService;
 use rr_application::services::{
     HealthService, IdentityService, ReferenceDataService, ResourceService,
 };
@@ -20,11 +22,14 @@ use crate::middleware::{
 };
 use crate::openapi::{ApiDoc, CommonResponses};
 use crate::problem::{json_error, path_error, query_error};
+use crate::routes::attachments;
 use crate::routes::docs::OpenApiJson;
 use crate::routes::fallback::{RouteTable, not_routed};
+use crate::routes::progress;
 use crate::routes::version::VersionInfo;
 use crate::routes::{
-    admin, auth, categories, docs, health, jwks, me, metrics, reference_data, resources, version,
+    admin, auth, catalogue, categories, docs, health, jwks, me, metrics, reference_data, resources,
+    version,
 };
 use crate::settings::HttpSettings;
 
@@ -35,10 +40,14 @@ pub struct Services {
     pub reference_data: ReferenceDataService,
     /// Probes.
     pub health: HealthService,
+    /// Files attached to resources.
+    pub attachments: AttachmentService,
     /// Accounts, authentication, sessions and roles.
     pub identity: IdentityService,
     /// Resources for their authors.
     pub resources: ResourceService,
+    /// Favourites and progress.
+    pub engagement: EngagementService,
     /// Budget of each client address on the authentication routes, shared by every worker.
     pub auth_rate_limit: ClientRateLimit,
     /// Metrics registry, shared by every worker.
@@ -74,6 +83,8 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(me::begin_totp)
             .service(me::confirm_totp)
             .service(me::disable_totp)
+            .service(progress::progress)
+            .service(progress::progress_list)
             .service(resources::mine),
     )
     .service(
@@ -91,6 +102,7 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(reference_data::list_categories)
             .service(reference_data::list_relation_types)
             .service(reference_data::list_resource_types)
+            .service(catalogue::list)
             .service(resources::create)
             .service(resources::read)
             .service(resources::update)
@@ -98,7 +110,17 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(resources::submit)
             .service(resources::archive)
             .service(resources::unarchive)
+            .service(progress::add_favourite)
+            .service(progress::remove_favourite)
+            .service(progress::mark_exploited)
+            .service(progress::unmark_exploited)
+            .service(progress::set_aside)
+            .service(progress::take_back)
             .service(resources::restore)
+            .service(attachments::upload)
+            .service(attachments::list)
+            .service(attachments::download)
+            .service(attachments::remove)
             .service(version::version),
     )
     .service(jwks::jwks)
@@ -166,8 +188,10 @@ pub fn build(
         .into_utoipa_app()
         .app_data(web::Data::new(services.reference_data.clone()))
         .app_data(web::Data::new(services.health.clone()))
+        .app_data(web::Data::new(services.attachments.clone()))
         .app_data(web::Data::new(services.identity.clone()))
         .app_data(web::Data::new(services.resources.clone()))
+        .app_data(web::Data::new(services.engagement.clone()))
         .app_data(web::Data::new(services.auth_rate_limit.clone()))
         .app_data(web::Data::new(services.metrics.clone()))
         .app_data(web::Data::new(services.version.clone()))

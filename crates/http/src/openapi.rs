@@ -28,6 +28,7 @@ use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
         (name = "My account", description = "The caller's own account, sessions and second factor."),
         (name = "Administration", description = "Staff administration of accounts."),
         (name = "Resources", description = "What citizens share: creation, reading, editing, sharing, lifecycle."),
+        (name = "Progress", description = "A citizen's favourites, exploited and set-aside resources, and their dashboard."),
         (name = "Reference data", description = "Categories, relation types and resource types."),
         (name = "Operations", description = "Probes, metrics, version and this document."),
     ),

@@ -101,6 +101,8 @@ impl ApiError {
             AppError::InvalidToken => StatusCode::BAD_REQUEST,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::ConflictWith(_) | AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedContent(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -162,6 +164,14 @@ impl ApiError {
             AppError::ConflictWith(_) | AppError::Conflict(_) => (
                 "Conflict with the current state",
                 "The request conflicts with the current state of the resource.".into(),
+            ),
+            AppError::TooLarge { limit_bytes } => (
+                "The content is too large",
+                format!("The content may not exceed {limit_bytes} bytes."),
+            ),
+            AppError::UnsupportedContent(_) => (
+                "Unsupported content type",
+                "This type of content is not accepted here.".into(),
             ),
             AppError::Unavailable(_) => (
                 "Service temporarily unavailable",

@@ -2,6 +2,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use rr_application::ports::AttachmentRepository;
+use rr_application::ports::EngagementRepository;
 use rr_application::ports::{
     AuditLog, DatabaseHealth, OneTimeTokenRepository, ReferenceDataRepository, ResourceRepository,
     SessionRepository, UserRepository,
@@ -10,6 +12,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynch
 use sea_orm::{ConnectOptions, DatabaseConnection};
 use secrecy::ExposeSecret;
 
+use crate::SeaOrmEngagementRepository;
 use crate::{
     DatabaseSettings, PersistenceError, SeaOrmAuditLog, SeaOrmDatabaseHealth,
     SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository, SeaOrmResourceRepository,
@@ -124,6 +127,33 @@ impl Database {
         self.engine
     }
 
+    /// The catalogue of published resources on this pool.
+    #[must_use]
+    pub fn catalogue(&self) -> Arc<dyn rr_application::ports::ResourceCatalogue> {
+        Arc::new(crate::SeaOrmResourceCatalogue::new(self.conn.clone()))
+    }
+
+    /// The catalogue, taking words that match more than `common_matches`
+    /// resources for common ones (to test both of its search plans).
+    #[cfg(feature = "test-util")]
+    #[must_use]
+    pub fn catalogue_with_common_matches(
+        &self,
+        common_matches: i64,
+    ) -> Arc<dyn rr_application::ports::ResourceCatalogue> {
+        Arc::new(crate::SeaOrmResourceCatalogue::with_common_matches(
+            self.conn.clone(),
+            common_matches,
+        ))
+    }
+
+    /// Statistics counters writing to this pool (start their flusher with
+    /// [`crate::BufferedStatistics::spawn_flusher`]).
+    #[must_use]
+    pub fn statistics(&self, capacity: usize) -> crate::BufferedStatistics {
+        crate::BufferedStatistics::new(self.conn.clone(), capacity)
+    }
+
     /// The reference data repository on this pool.
     #[must_use]
     pub fn reference_data(&self) -> Arc<dyn ReferenceDataRepository> {
@@ -152,6 +182,18 @@ impl Database {
     #[must_use]
     pub fn resources(&self) -> Arc<dyn ResourceRepository> {
         Arc::new(SeaOrmResourceRepository::new(self.conn.clone()))
+    }
+
+    /// The attachment repository on this pool (the content is in a [`crate::FsBlobStore`]).
+    #[must_use]
+    pub fn attachments(&self) -> Arc<dyn AttachmentRepository> {
+        Arc::new(crate::SeaOrmAttachmentRepository::new(self.conn.clone()))
+    }
+
+    /// The favourites and progress repository on this pool.
+    #[must_use]
+    pub fn engagement(&self) -> Arc<dyn EngagementRepository> {
+        Arc::new(SeaOrmEngagementRepository::new(self.conn.clone()))
     }
 
     /// The audit log on this pool. Every handle shares one append lock.

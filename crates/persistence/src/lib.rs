@@ -9,7 +9,11 @@
 //!
 //! Entry points: [`DatabaseSettings`], [`Database::connect`], the repositories it
 //! hands out, and [`map_db_err`], the one place where database errors get a meaning.
+//! [`bulk`] writes synthetic data sets in bulk (`rr-server seed`).
+//! Attachments' content is kept apart, in files: [`FsBlobStore`].
 
+mod blob_store;
+pub mod bulk;
 mod connect;
 mod entities;
 mod error;
@@ -18,15 +22,21 @@ mod mapping;
 mod migrate;
 mod repositories;
 mod settings;
+mod statistics;
 #[cfg(feature = "test-util")]
 pub mod testing;
 
+pub use blob_store::{FsBlobStore, StorageSettings};
 pub use connect::{Database, Engine};
 pub use error::{PersistenceError, map_db_err};
 pub use health::SeaOrmDatabaseHealth;
 pub use migrate::MigrationState;
+pub use repositories::SeaOrmAttachmentRepository;
+pub use repositories::SeaOrmEngagementRepository;
 pub use repositories::{
     SeaOrmAuditLog, SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository,
-    SeaOrmResourceRepository, SeaOrmSessionRepository, SeaOrmUserRepository,
+    SeaOrmResourceCatalogue, SeaOrmResourceRepository, SeaOrmSessionRepository,
+    SeaOrmUserRepository,
 };
 pub use settings::DatabaseSettings;
+pub use statistics::{BufferedStatistics, FlushReport, StatisticsSettings};

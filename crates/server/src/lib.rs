@@ -8,6 +8,7 @@
 //! and [`cli`] for the command line.
 
 pub mod cli;
+pub mod seed;
 pub mod settings;
 mod startup;
 pub mod telemetry;

@@ -12,7 +12,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use rr_http::HttpSettings;
 use rr_mail::{MailSettings, Transport};
-use rr_persistence::{DatabaseSettings, Engine};
+use rr_persistence::{DatabaseSettings, Engine, StorageSettings};
 use rr_security::{KeySettings, PasswordHashingSettings};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -25,14 +25,43 @@ pub struct Settings {
     pub http: HttpSettings,
     /// `[database]`: URL, pool, migrations.
     pub database: DatabaseSettings,
+    /// `[storage]`: where attachments' content is kept.
+    pub storage: StorageSettings,
     /// `[telemetry]`: log format and filter.
     pub telemetry: TelemetrySettings,
     /// `[identity]`: accounts and sessions.
     pub identity: IdentitySettings,
+    /// `[resources]`: limits of the resource use cases.
+    pub resources: ResourceSettings,
     /// `[security]`: password hashing and key material.
     pub security: SecuritySettings,
     /// `[mail]`: outgoing mail.
     pub mail: MailSettings,
+    /// `[statistics]`: counting of consultations and searches.
+    pub statistics: rr_persistence::StatisticsSettings,
+}
+
+/// `[resources]`: limits of the resource use cases.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSettings {
+    /// How long a page of the visitors' catalogue is reused, in
+    /// milliseconds (0: never).
+    pub visitor_pages_ttl_ms: u64,
+    /// Most visitors' catalogue pages kept at once.
+    pub visitor_pages_capacity: usize,
+    /// `[resources.attachments]`: files attached to resources.
+    pub attachments: AttachmentSettings,
+}
+
+/// `[resources.attachments]`: files attached to resources.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSettings {
+    /// Largest file, in bytes.
+    pub max_bytes: u64,
+    /// Most files on one resource.
+    pub max_per_resource: u64,
 }
 
 /// `[identity]`: durations and addresses of the identity use cases.
@@ -321,6 +350,23 @@ mod tests {
             jail.set_env("RR_DATABASE__URL", "sqlite://prod.sqlite");
             let err = load(Profile::Production, &shipped_dir()).unwrap_err();
             assert!(matches!(err, SettingsError::ProductionNeedsDatabaseUrl));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn attachments_default_to_ten_files_of_ten_mebibytes_under_data() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(settings.storage.blob_dir, Path::new("data/blobs"));
+            assert_eq!(settings.resources.attachments.max_bytes, 10 * 1024 * 1024);
+            assert_eq!(settings.resources.attachments.max_per_resource, 10);
+            jail.set_env("RR_RESOURCES__ATTACHMENTS__MAX_BYTES", "2048");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(settings.resources.attachments.max_bytes, 2048);
             Ok(())
         });
     }

@@ -8,12 +8,13 @@ use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use anyhow::Context;
 use rr_application::ports::SystemClock;
+use rr_application::services::{EngagementPorts, EngagementService};
 use rr_application::services::{
     HealthService, ReferenceDataService, ResourcePorts, ResourceService,
 };
 use rr_http::middleware::ClientRateLimit;
 use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
-use rr_persistence::Database;
+use rr_persistence::{BufferedStatistics, Database};
 
 use crate::Settings;
 
@@ -22,6 +23,8 @@ pub struct Application {
     port: u16,
     server: Server,
     database: Database,
+    statistics: Arc<BufferedStatistics>,
+    flusher: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Application {
@@ -50,15 +53,32 @@ impl Application {
         }
         tracing::info!(engine = database.engine().name(), "database ready");
 
+        let statistics = database.statistics(settings.statistics.buffer_capacity);
+        let flusher = statistics.spawn_flusher(Duration::from_millis(
+            settings.statistics.flush_interval_ms.max(1),
+        ));
+        let statistics = Arc::new(statistics);
         let services = Services {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
+            attachments: crate::wiring::attachments(&settings, &database)?,
             identity: crate::wiring::identity(&settings, &database)?,
             resources: ResourceService::new(ResourcePorts {
                 resources: database.resources(),
+                catalogue: database.catalogue(),
+                statistics: statistics.clone(),
                 users: database.users(),
                 reference_data: database.reference_data(),
                 audit: database.audit_log(),
+                clock: Arc::new(SystemClock),
+            })
+            .with_visitor_pages(
+                Duration::from_millis(settings.resources.visitor_pages_ttl_ms),
+                settings.resources.visitor_pages_capacity,
+            ),
+            engagement: EngagementService::new(EngagementPorts {
+                resources: database.resources(),
+                engagement: database.engagement(),
                 clock: Arc::new(SystemClock),
             }),
             auth_rate_limit: ClientRateLimit::new(
@@ -84,6 +104,8 @@ impl Application {
             port: address.port(),
             server,
             database,
+            statistics,
+            flusher,
         })
     }
 
@@ -101,12 +123,16 @@ impl Application {
 
     /// Serves until a signal or [`ServerHandle::stop`]. On SIGTERM (and on a
     /// graceful `stop`) in-flight requests finish within the configured shutdown
-    /// timeout; SIGINT and SIGQUIT stop at once. Then the pool closes.
+    /// timeout; SIGINT and SIGQUIT stop at once. Then the statistics counted
+    /// since their last write are written, and the pool closes.
     ///
     /// # Errors
     /// When the server fails while running.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.server.await.context("serving HTTP")?;
+        let served = self.server.await.context("serving HTTP");
+        self.flusher.abort();
+        self.statistics.flush_logged().await;
+        served?;
         tracing::info!("server stopped; closing the database pool");
         self.database
             .close()

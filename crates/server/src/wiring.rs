@@ -5,9 +5,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use rr_application::ports::SystemClock;
-use rr_application::services::{IdentityPolicy, IdentityPorts, IdentityService};
+use rr_application::services::{
+    AttachmentPolicy, AttachmentPorts, AttachmentService, IdentityPolicy, IdentityPorts,
+    IdentityService,
+};
 use rr_mail::LettreMailer;
-use rr_persistence::Database;
+use rr_persistence::{Database, FsBlobStore};
 use rr_security::{
     Argon2PasswordHasher, HmacBlindIndex, JwtAccessTokens, KeyMaterial, RandomSecretTokens,
     RfcTotp, XChaChaFieldCipher, ZxcvbnStrength,
@@ -71,4 +74,30 @@ pub fn identity(settings: &Settings, database: &Database) -> anyhow::Result<Iden
         ..IdentityPolicy::default()
     };
     Ok(IdentityService::new(ports, policy))
+}
+
+/// The attachment use cases on the database and the blob directory.
+///
+/// # Errors
+/// When the blob directory cannot be created or read.
+pub fn attachments(settings: &Settings, database: &Database) -> anyhow::Result<AttachmentService> {
+    let blobs = FsBlobStore::open(&settings.storage.blob_dir).with_context(|| {
+        format!(
+            "opening the blob directory {}",
+            settings.storage.blob_dir.display()
+        )
+    })?;
+    let limits = settings.resources.attachments;
+    Ok(AttachmentService::new(
+        AttachmentPorts {
+            resources: database.resources(),
+            attachments: database.attachments(),
+            blobs: Arc::new(blobs),
+            clock: Arc::new(SystemClock),
+        },
+        AttachmentPolicy {
+            max_bytes: limits.max_bytes,
+            max_per_resource: limits.max_per_resource,
+        },
+    ))
 }

@@ -3,9 +3,13 @@
 //! One trait per file, named for its role. Each method documents its contract.
 
 mod access_tokens;
+mod attachment_repository;
 mod audit_log;
+mod blob_store;
+mod catalogue;
 mod clock;
 mod database_health;
+mod engagement_repository;
 mod field_cipher;
 mod mailer;
 mod one_time_tokens;
@@ -15,13 +19,23 @@ mod reference_data_repository;
 mod resource_repository;
 mod secret_tokens;
 mod session_repository;
+mod statistics;
 mod totp;
 mod user_repository;
 
 pub use access_tokens::{AccessClaims, AccessTokens, PublicSigningKey, TokenError};
+pub use attachment_repository::{AttachmentRecord, AttachmentRepository};
 pub use audit_log::{AuditEntry, AuditEvent, AuditLog, ChainVerification};
+pub use blob_store::{BlobError, BlobStore, ByteSource, OpenedBlob, StoredBlob};
+pub use catalogue::{
+    CatalogueAudience, CatalogueCursor, CatalogueEntry, CatalogueQuery, CatalogueSort,
+    ResourceCatalogue,
+};
 pub use clock::{Clock, SystemClock};
 pub use database_health::{DatabaseHealth, PoolStatus};
+pub use engagement_repository::{
+    EngagementRepository, ProgressCursor, ProgressItem, ProgressList, ProgressMark, ProgressTally,
+};
 pub use field_cipher::{BlindIndex, CryptoError, FieldCipher, SealedProfile, fields, seal_profile};
 pub use mailer::{MailError, Mailer, OutgoingEmail};
 pub use one_time_tokens::{OneTimeToken, OneTimeTokenRepository, TokenPurpose};
@@ -31,15 +45,23 @@ pub use reference_data_repository::ReferenceDataRepository;
 pub use resource_repository::{ResourceRecord, ResourceRepository};
 pub use secret_tokens::{SecretToken, SecretTokens};
 pub use session_repository::{SessionRecord, SessionRepository};
+pub use statistics::{Consultation, Search, StatisticsRecorder};
 pub use totp::Totp;
 pub use user_repository::UserRepository;
 
 #[cfg(any(test, feature = "test-util"))]
 pub use {
-    access_tokens::MockAccessTokens, audit_log::MockAuditLog, clock::MockClock,
-    database_health::MockDatabaseHealth, field_cipher::MockBlindIndex, mailer::MockMailer,
-    one_time_tokens::MockOneTimeTokenRepository, password_hasher::MockPasswordHasher,
-    password_strength::MockPasswordStrength,
+    access_tokens::MockAccessTokens, audit_log::MockAuditLog, catalogue::MockResourceCatalogue,
+    clock::MockClock, database_health::MockDatabaseHealth, field_cipher::MockBlindIndex,
+    mailer::MockMailer, one_time_tokens::MockOneTimeTokenRepository,
+    password_hasher::MockPasswordHasher, password_strength::MockPasswordStrength,
     reference_data_repository::MockReferenceDataRepository, secret_tokens::MockSecretTokens,
-    session_repository::MockSessionRepository, totp::MockTotp, user_repository::MockUserRepository,
+    session_repository::MockSessionRepository, statistics::MockStatisticsRecorder, totp::MockTotp,
+    user_repository::MockUserRepository,
 };
+
+#[cfg(any(test, feature = "test-util"))]
+pub use engagement_repository::MockEngagementRepository;
+
+#[cfg(any(test, feature = "test-util"))]
+pub use {attachment_repository::MockAttachmentRepository, blob_store::MockBlobStore};

@@ -168,12 +168,19 @@ impl DatabaseHealth for SwitchableHealth {
     }
 }
 
+mod attachments;
+mod engagement;
 mod identity;
 mod resources;
 
+pub use attachments::{
+    AttachmentFixture, ChunkSource, FakeAttachments, FakeBlobStore, attachment_fixture,
+    idle_attachment_service,
+};
+pub use engagement::FakeEngagement;
 pub use identity::{
     FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens,
     FakeSecretTokens, FakeSessions, FakeStrength, FakeTotp, FakeUsers, IdentityFixture, Outbox,
     SettableClock, identity_fixture,
 };
-pub use resources::FakeResources;
+pub use resources::{FakeCatalogue, FakeResources, RecordingStatistics};

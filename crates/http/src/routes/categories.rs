@@ -73,6 +73,7 @@ pub struct CategoryPatch {
 ///
 /// Every category, inactive ones included. Administrators only.
 #[utoipa::path(
+    operation_id = "admin_list_categories",
     tag = "Administration",
     security(("bearerAuth" = [])),
     responses(
@@ -98,6 +99,7 @@ pub async fn list(
 ///
 /// Adds an active category, last in display order. Administrators only.
 #[utoipa::path(
+    operation_id = "admin_create_category",
     tag = "Administration",
     security(("bearerAuth" = [])),
     request_body = NewCategory,

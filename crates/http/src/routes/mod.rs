@@ -2,7 +2,9 @@
 //! maps the result; nothing else.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
+pub mod catalogue;
 pub mod categories;
 pub mod docs;
 pub mod fallback;
@@ -10,6 +12,7 @@ pub mod health;
 pub mod jwks;
 pub mod me;
 pub mod metrics;
+pub mod progress;
 pub mod reference_data;
 pub mod resources;
 pub mod version;

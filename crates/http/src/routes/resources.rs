@@ -271,6 +271,7 @@ fn ok(view: ResourceView) -> HttpResponse {
 ///
 /// Creates a draft of the caller's; submit it to publish.
 #[utoipa::path(
+    operation_id = "create_resource",
     tag = "Resources",
     security(("bearerAuth" = [])),
     request_body = NewResourceRequest,

@@ -6,14 +6,18 @@
 //! 1000–9999, an over-long string) is refused the same way on every engine,
 //! before MariaDB would pad, truncate or reject it and SQLite would keep it.
 
+mod attachments;
 mod audit;
+mod engagement;
 mod instant;
 mod reference;
 mod resources;
 mod sessions;
 mod users;
 
+pub(crate) use attachments::{attachment_row, into_attachment};
 pub(crate) use audit::into_audit_entry;
+pub(crate) use engagement::{ItemRow, into_progress_item, marks};
 pub(crate) use instant::{from_column, to_column};
 pub(crate) use resources::{
     into_resource, relation_type_rows, resource_row, share_rows, version_column,
@@ -34,7 +38,11 @@ struct CorruptRow {
     reason: String,
 }
 
-fn corrupt(table: &'static str, id: impl ToString, reason: impl ToString) -> RepositoryError {
+pub(crate) fn corrupt(
+    table: &'static str,
+    id: impl ToString,
+    reason: impl ToString,
+) -> RepositoryError {
     RepositoryError::Internal(Box::new(CorruptRow {
         table,
         id: id.to_string(),
