@@ -1,8 +1,6 @@
 //! The catalogue: what a caller may see of published resources, filtered,
 //! sorted and searched; and the counting of consultations and searches.
 
-use std::sync::Arc;
-
 use rr_domain::identity::{Actor, Username};
 use rr_domain::reference::ReferenceId;
 use rr_domain::resource::SearchText;
@@ -104,11 +102,10 @@ impl ResourceService {
             return Ok(self.ports.catalogue.search(&query).await?);
         }
         let now = self.ports.clock.now();
-        if let Some(page) = self.visitor_pages.get(&query, now) {
-            return Ok(page.to_vec());
-        }
-        let page: Arc<[CatalogueEntry]> = self.ports.catalogue.search(&query).await?.into();
-        self.visitor_pages.put(query, Arc::clone(&page), now);
+        let page = self
+            .visitor_pages
+            .get_or_fetch(&query, now, self.ports.catalogue.search(&query))
+            .await?;
         Ok(page.to_vec())
     }
 }

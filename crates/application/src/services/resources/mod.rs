@@ -83,8 +83,9 @@ impl ResourceService {
 
     /// Keeps each page of the visitors' catalogue for `ttl` (up to
     /// `capacity` distinct questions): a burst of identical anonymous
-    /// requests costs one query, and a change shows in visitors' lists
-    /// within `ttl`. Off (zero) unless set.
+    /// requests costs one query; an expired page is still served while one
+    /// request reads it anew (30 s past its time at most). Off (zero) unless
+    /// set.
     #[must_use]
     pub fn with_visitor_pages(mut self, ttl: std::time::Duration, capacity: usize) -> Self {
         let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
