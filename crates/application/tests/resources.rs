@@ -501,3 +501,204 @@ async fn visitors_pages_are_reused_for_their_time_and_members_always_read_afresh
         .await
         .unwrap();
 }
+
+/// A public resource of Léa's, submitted for review.
+async fn pending(w: &World) -> (AuthenticatedActor, rr_domain::resource::ResourceId) {
+    let lea = citizen(w, "lea").await;
+    let id = w
+        .service
+        .create(&lea, new(w, Visibility::Public))
+        .await
+        .unwrap()
+        .record
+        .id;
+    w.service.submit(&lea, id).await.unwrap();
+    (lea, id)
+}
+
+#[tokio::test]
+async fn moderators_approve_reject_suspend_and_reinstate_with_their_reasons_recorded() {
+    use rr_application::services::resources::Decision;
+    let w = world();
+    let (lea, id) = pending(&w).await;
+    let moderator = staff(Role::Moderator);
+
+    let rejected = w
+        .service
+        .decide(
+            &moderator,
+            id,
+            Decision::Reject {
+                reason: "Lien mort".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        rejected.record.state,
+        Lifecycle::Rejected {
+            reason: "Lien mort".into()
+        }
+    );
+    let seen_by_lea = w.service.get(&Actor::User(lea), id).await.unwrap();
+    assert_eq!(
+        seen_by_lea.record.state, rejected.record.state,
+        "the author sees why"
+    );
+    w.service.submit(&lea, id).await.unwrap();
+
+    let approved = w
+        .service
+        .decide(&moderator, id, Decision::Approve)
+        .await
+        .unwrap();
+    assert_eq!(approved.record.state, Lifecycle::Published);
+    assert!(approved.record.published_at.is_some());
+    assert!(w.service.get(&Actor::Visitor, id).await.is_ok());
+
+    let suspended = w
+        .service
+        .decide(
+            &moderator,
+            id,
+            Decision::Suspend {
+                reason: "Signalements".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        suspended.record.state,
+        Lifecycle::Suspended { .. }
+    ));
+    assert!(w.service.get(&Actor::Visitor, id).await.is_err());
+    let reinstated = w
+        .service
+        .decide(&moderator, id, Decision::Reinstate)
+        .await
+        .unwrap();
+    assert_eq!(reinstated.record.state, Lifecycle::Published);
+
+    let decisions: Vec<_> =
+        w.fx.audit
+            .entries()
+            .into_iter()
+            .filter(|e| e.event.action.starts_with("resource_"))
+            .collect();
+    let actions: Vec<&str> = decisions.iter().map(|e| e.event.action).collect();
+    assert_eq!(
+        actions,
+        [
+            "resource_rejected",
+            "resource_approved",
+            "resource_suspended",
+            "resource_reinstated"
+        ]
+    );
+    assert!(
+        decisions
+            .iter()
+            .all(|e| e.event.actor == Some(moderator.user_id))
+    );
+    assert!(decisions[0].event.detail.contains("Lien mort"));
+    assert!(decisions[2].event.detail.contains("Signalements"));
+}
+
+#[tokio::test]
+async fn only_staff_with_two_factor_decide_never_on_their_own_nor_from_the_wrong_state() {
+    use rr_application::services::resources::Decision;
+    let w = world();
+    let (lea, id) = pending(&w).await;
+    let moderator = staff(Role::Moderator);
+    let without_two_factor = AuthenticatedActor {
+        two_factor: false,
+        ..staff(Role::Administrator)
+    };
+    let tom = citizen(&w, "tom").await;
+
+    assert_eq!(
+        code(
+            &w.service
+                .decide(&lea, id, Decision::Approve)
+                .await
+                .unwrap_err()
+        ),
+        "forbidden",
+        "an author does not approve their own"
+    );
+    assert_eq!(
+        code(
+            &w.service
+                .decide(&tom, id, Decision::Approve)
+                .await
+                .unwrap_err()
+        ),
+        "not_found",
+        "a citizen does not see it"
+    );
+    assert_eq!(
+        code(
+            &w.service
+                .decide(&without_two_factor, id, Decision::Approve)
+                .await
+                .unwrap_err()
+        ),
+        "not_found",
+        "nor does staff without two-factor authentication"
+    );
+    for reason in ["", " Lien mort", &"x".repeat(1_001)] {
+        let refused = w
+            .service
+            .decide(
+                &moderator,
+                id,
+                Decision::Reject {
+                    reason: reason.into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code(&refused), "validation_failed", "{reason:?}");
+    }
+    assert_eq!(
+        code(
+            &w.service
+                .decide(&moderator, id, Decision::Reinstate)
+                .await
+                .unwrap_err()
+        ),
+        "invalid_transition"
+    );
+    w.service
+        .decide(&moderator, id, Decision::Approve)
+        .await
+        .unwrap();
+    assert_eq!(
+        code(
+            &w.service
+                .decide(&without_two_factor, id, Decision::Approve)
+                .await
+                .unwrap_err()
+        ),
+        "two_factor_required"
+    );
+    assert_eq!(
+        code(
+            &w.service
+                .decide(&tom, id, Decision::Suspend { reason: "x".into() })
+                .await
+                .unwrap_err()
+        ),
+        "forbidden"
+    );
+
+    // Two moderators deciding at once: exactly one wins.
+    let other = staff(Role::Moderator);
+    let (a, b) = tokio::join!(
+        w.service
+            .decide(&moderator, id, Decision::Suspend { reason: "A".into() }),
+        w.service
+            .decide(&other, id, Decision::Suspend { reason: "B".into() }),
+    );
+    assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1);
+}

@@ -7,10 +7,12 @@ mod cache;
 mod catalogue;
 mod commands;
 mod lifecycle;
+mod moderation;
 mod write;
 
 pub use catalogue::CatalogueRequest;
 pub use commands::{NewResource, ResourceChanges, ResourceView};
+pub use moderation::{Decision, MAX_REASON_CHARS};
 
 use std::sync::Arc;
 

@@ -1,0 +1,130 @@
+//! Moderators' decisions on a resource: approve or reject one waiting for
+//! review, suspend or reinstate a published one. Each decision is recorded
+//! in the audit log with its actor, time and reason, and the reason is kept
+//! on the resource for its author. The queue that brings resources to
+//! moderators, and its routes, are the moderation issue's.
+
+use rr_domain::identity::{Actor, AuthenticatedActor, Role};
+use rr_domain::resource::{Lifecycle, ResourceId, TransitionError};
+
+use super::{ResourceService, ResourceView};
+use crate::ports::ResourceRecord;
+use crate::{AppError, FieldViolation};
+
+/// Longest reason, in characters.
+pub const MAX_REASON_CHARS: usize = 1_000;
+
+/// What a moderator decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Publish a resource waiting for review.
+    Approve,
+    /// Send a resource waiting for review back to its author, with why.
+    Reject {
+        /// Shown to the author.
+        reason: String,
+    },
+    /// Take a published resource down, with why.
+    Suspend {
+        /// Shown to the author.
+        reason: String,
+    },
+    /// Put a suspended resource back.
+    Reinstate,
+}
+
+impl Decision {
+    fn action(&self) -> &'static str {
+        match self {
+            Self::Approve => "resource_approved",
+            Self::Reject { .. } => "resource_rejected",
+            Self::Suspend { .. } => "resource_suspended",
+            Self::Reinstate => "resource_reinstated",
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Reject { reason } | Self::Suspend { reason } => Some(reason),
+            Self::Approve | Self::Reinstate => None,
+        }
+    }
+
+    fn apply(&self, state: &Lifecycle) -> Result<Lifecycle, TransitionError> {
+        match self {
+            Self::Approve => state.approve(),
+            Self::Reject { reason } => state.reject(reason),
+            Self::Suspend { reason } => state.suspend(reason),
+            Self::Reinstate => state.reinstate(),
+        }
+    }
+}
+
+fn checked_reason(reason: &str) -> Result<(), AppError> {
+    let chars = reason.chars().count();
+    if reason.trim() != reason
+        || chars == 0
+        || chars > MAX_REASON_CHARS
+        || reason.chars().any(|c| c.is_control() && c != '\n')
+    {
+        return Err(AppError::Invalid(vec![FieldViolation::new(
+            "reason",
+            "invalid_reason",
+            format!("a reason is 1 to {MAX_REASON_CHARS} characters, without surrounding spaces"),
+        )]));
+    }
+    Ok(())
+}
+
+impl ResourceService {
+    /// A moderator's decision on a resource.
+    ///
+    /// Moderators and above, with two-factor authentication, decide on
+    /// public and restricted resources they see, never on their own.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] when the caller may not see the resource;
+    /// [`AppError::Forbidden`] `two_factor_required` for staff without it,
+    /// `forbidden` for citizens and for one's own resource;
+    /// [`AppError::Invalid`] `invalid_reason`;
+    /// [`AppError::ConflictWith`] `invalid_transition` when its state does not
+    /// allow the decision, `edit_conflict` when it changed meanwhile (another
+    /// moderator decided first).
+    pub async fn decide(
+        &self,
+        actor: &AuthenticatedActor,
+        id: ResourceId,
+        decision: Decision,
+    ) -> Result<ResourceView, AppError> {
+        let mut record: ResourceRecord = self.visible(&Actor::User(*actor), id).await?;
+        if !actor.may_act_as(Role::Moderator) {
+            return Err(if actor.role >= Role::Moderator {
+                AppError::Forbidden("two_factor_required")
+            } else {
+                AppError::Forbidden("forbidden")
+            });
+        }
+        if record.author == actor.user_id || !record.visibility.needs_review() {
+            return Err(AppError::Forbidden("forbidden"));
+        }
+        if let Some(reason) = decision.reason() {
+            checked_reason(reason)?;
+        }
+        record.state = decision
+            .apply(&record.state)
+            .map_err(|e| AppError::ConflictWith(e.code()))?;
+        let now = self.ports.clock.now();
+        if record.state == Lifecycle::Published {
+            record.published_at = record.published_at.or(Some(now));
+        }
+        record.updated_at = now;
+        self.save(&mut record).await?;
+        let detail = decision
+            .reason()
+            .map(|reason| format!("reason={reason:?}"))
+            .unwrap_or_default();
+        self.audit(decision.action(), actor.user_id, &record, detail)
+            .await?;
+        self.view(&Actor::User(*actor), record).await
+    }
+}
