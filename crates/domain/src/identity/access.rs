@@ -22,6 +22,17 @@ pub enum Actor {
     User(AuthenticatedActor),
 }
 
+impl Actor {
+    /// The logged-in account, if any.
+    #[must_use]
+    pub fn user(&self) -> Option<&AuthenticatedActor> {
+        match self {
+            Self::User(user) => Some(user),
+            Self::Visitor => None,
+        }
+    }
+}
+
 impl AuthenticatedActor {
     /// Staff endpoints need the role and two-factor authentication (DESIGN.md §1).
     #[must_use]

@@ -31,10 +31,7 @@ pub struct ResourceFacts<'a> {
 ///   authentication) only, who may restore it.
 #[must_use]
 pub fn can_view(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
-    let user = match actor {
-        Actor::User(user) => Some(user),
-        Actor::Visitor => None,
-    };
+    let user = actor.user();
     if *resource.state == Lifecycle::Deleted {
         return user.is_some_and(|u| {
             u.may_act_as(Role::Administrator) && resource.visibility.needs_review()

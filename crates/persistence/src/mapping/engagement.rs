@@ -14,7 +14,7 @@ use rr_domain::resource::{ResourceId, Summary, Title};
 use sea_orm::FromQueryResult;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-use super::{corrupt, from_column};
+use super::{corrupt, from_column, stored_text};
 use crate::entities::resource_progress;
 
 /// A row of a progress list query.
@@ -31,22 +31,6 @@ pub(crate) struct ItemRow {
     pub(crate) marked_at: Option<PrimitiveDateTime>,
 }
 
-/// Parses a stored text and insists it comes back as stored.
-fn text<T, E: std::fmt::Display>(
-    table: &'static str,
-    id: uuid::Uuid,
-    stored: &str,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-    as_str: impl FnOnce(&T) -> &str,
-) -> Result<T, RepositoryError> {
-    let value = parse(stored).map_err(|e| corrupt(table, id, e))?;
-    if as_str(&value) == stored {
-        Ok(value)
-    } else {
-        Err(corrupt(table, id, "a text is not trimmed"))
-    }
-}
-
 /// The item of `row`.
 ///
 /// # Errors
@@ -55,19 +39,28 @@ pub(crate) fn into_progress_item(row: ItemRow) -> Result<ProgressItem, Repositor
     let id = row.id;
     Ok(ProgressItem {
         resource: ResourceId::from_uuid(id),
-        title: text("resources", id, &row.title, Title::parse, Title::as_str)?,
-        summary: text(
+        title: stored_text(
             "resources",
             id,
+            "title",
+            &row.title,
+            Title::parse,
+            Title::as_str,
+        )?,
+        summary: stored_text(
+            "resources",
+            id,
+            "summary",
             &row.summary,
             Summary::parse,
             Summary::as_str,
         )?,
         category: ReferenceId::from_uuid(row.category_id),
         resource_type: ReferenceId::from_uuid(row.resource_type_id),
-        author: text(
+        author: stored_text(
             "users",
             id,
+            "username",
             &row.username,
             Username::parse,
             Username::as_str,

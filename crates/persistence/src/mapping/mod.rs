@@ -20,7 +20,7 @@ pub(crate) use audit::into_audit_entry;
 pub(crate) use engagement::{ItemRow, into_progress_item, marks};
 pub(crate) use instant::{from_column, to_column};
 pub(crate) use resources::{
-    into_resource, relation_type_rows, resource_row, share_rows, version_column,
+    into_resource, relation_type_rows, resource_row, share_rows, version_column, visibility,
 };
 pub(crate) use sessions::session_row;
 pub(crate) use users::user_row;
@@ -48,6 +48,24 @@ pub(crate) fn corrupt(
         id: id.to_string(),
         reason: reason.to_string(),
     }))
+}
+
+/// Parses a stored text with the domain's `parse` and insists it comes back
+/// as stored: a value the domain refuses or would change is corrupt.
+pub(crate) fn stored_text<T, E: std::fmt::Display>(
+    table: &'static str,
+    id: uuid::Uuid,
+    column: &str,
+    stored: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    as_str: impl FnOnce(&T) -> &str,
+) -> Result<T, RepositoryError> {
+    let value = parse(stored).map_err(|e| corrupt(table, id, format!("{column}: {e}")))?;
+    if as_str(&value) == stored {
+        Ok(value)
+    } else {
+        Err(corrupt(table, id, format!("{column} is not trimmed")))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -14,7 +14,7 @@ use rr_domain::resource::{Body, ExternalLink, Lifecycle, ResourceId, Summary, Ti
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::ActiveValue::Set;
 
-use super::{corrupt, from_column, to_column, unstorable};
+use super::{corrupt, from_column, stored_text, to_column, unstorable};
 use crate::entities::{resource, resource_relation_type, resource_share};
 
 const TABLE: &str = "resources";
@@ -130,18 +130,26 @@ pub(crate) fn share_rows(id: ResourceId, users: &[UserId]) -> Vec<resource_share
         .collect()
 }
 
-fn visibility(row: &resource::Model) -> Result<Visibility, RepositoryError> {
-    match row.visibility.as_str() {
+/// The visibility stored as `raw` in resource `id`.
+pub(crate) fn visibility(id: uuid::Uuid, raw: &str) -> Result<Visibility, RepositoryError> {
+    match raw {
         "public" => Ok(Visibility::Public),
         "restricted" => Ok(Visibility::Restricted),
         "private" => Ok(Visibility::Private),
         "shared" => Ok(Visibility::Shared),
-        other => Err(corrupt(
-            TABLE,
-            row.id,
-            format!("unknown visibility {other:?}"),
-        )),
+        other => Err(corrupt(TABLE, id, format!("unknown visibility {other:?}"))),
     }
+}
+
+/// A text column of a resource, as stored (see [`stored_text`]).
+fn text<T, E: std::fmt::Display>(
+    id: uuid::Uuid,
+    column: &str,
+    stored: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    as_str: impl FnOnce(&T) -> &str,
+) -> Result<T, RepositoryError> {
+    stored_text(TABLE, id, column, stored, parse, as_str)
 }
 
 fn lifecycle(row: &resource::Model) -> Result<Lifecycle, RepositoryError> {
@@ -168,22 +176,6 @@ fn lifecycle(row: &resource::Model) -> Result<Lifecycle, RepositoryError> {
     }
 }
 
-/// Parses a stored text and insists it comes back as stored.
-fn text<T, E: std::fmt::Display>(
-    id: uuid::Uuid,
-    column: &str,
-    stored: &str,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-    as_str: impl FnOnce(&T) -> &str,
-) -> Result<T, RepositoryError> {
-    let value = parse(stored).map_err(|e| corrupt(TABLE, id, format!("{column}: {e}")))?;
-    if as_str(&value) == stored {
-        Ok(value)
-    } else {
-        Err(corrupt(TABLE, id, format!("{column} is not trimmed")))
-    }
-}
-
 /// The resource of `row`, its relation types and shares.
 ///
 /// `relation_types` must be those of the resource, in position order.
@@ -196,7 +188,7 @@ pub(crate) fn into_resource(
     shares: Vec<resource_share::Model>,
 ) -> Result<ResourceRecord, RepositoryError> {
     let id = row.id;
-    let visibility = visibility(&row)?;
+    let visibility = visibility(row.id, &row.visibility)?;
     let state = lifecycle(&row)?;
     let external_link = row
         .external_link

@@ -12,7 +12,7 @@ use sea_orm::{
 use time::PrimitiveDateTime;
 
 use crate::map_db_err;
-use crate::mapping::{corrupt, from_column, to_column};
+use crate::mapping::{corrupt, from_column, stored_text, to_column, visibility};
 
 const TABLE: &str = "resources";
 
@@ -271,16 +271,6 @@ fn statement(
     ))
 }
 
-fn visibility(id: uuid::Uuid, raw: &str) -> Result<Visibility, RepositoryError> {
-    match raw {
-        "public" => Ok(Visibility::Public),
-        "restricted" => Ok(Visibility::Restricted),
-        "shared" => Ok(Visibility::Shared),
-        "private" => Ok(Visibility::Private),
-        other => Err(corrupt(TABLE, id, format!("unknown visibility {other:?}"))),
-    }
-}
-
 /// The ids of [`relation_types_column`].
 pub(crate) fn relation_types(
     id: uuid::Uuid,
@@ -316,9 +306,23 @@ fn entry(row: &QueryResult) -> Result<CatalogueEntry, RepositoryError> {
     let relations: Option<String> = row.try_get("", "relation_types").map_err(get_err)?;
     Ok(CatalogueEntry {
         id: ResourceId::from_uuid(id),
-        author: Username::parse(&username).map_err(|e| corrupt(TABLE, id, e))?,
-        title: Title::parse(&title).map_err(|e| corrupt(TABLE, id, e))?,
-        summary: Summary::parse(&summary).map_err(|e| corrupt(TABLE, id, e))?,
+        author: stored_text(
+            "users",
+            id,
+            "username",
+            &username,
+            Username::parse,
+            Username::as_str,
+        )?,
+        title: stored_text(TABLE, id, "title", &title, Title::parse, Title::as_str)?,
+        summary: stored_text(
+            TABLE,
+            id,
+            "summary",
+            &summary,
+            Summary::parse,
+            Summary::as_str,
+        )?,
         category: ReferenceId::from_uuid(row.try_get("", "category_id").map_err(get_err)?),
         resource_type: ReferenceId::from_uuid(
             row.try_get("", "resource_type_id").map_err(get_err)?,

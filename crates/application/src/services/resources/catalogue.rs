@@ -65,10 +65,7 @@ impl ResourceService {
         actor: &Actor,
         request: CatalogueRequest,
     ) -> Result<Vec<CatalogueEntry>, AppError> {
-        let viewer = match actor {
-            Actor::User(user) => Some(user.user_id),
-            Actor::Visitor => None,
-        };
+        let viewer = actor.user().map(|user| user.user_id);
         if request.after.is_none() && request.is_search() {
             self.ports.statistics.searched(Search {
                 searcher: viewer,

@@ -101,19 +101,8 @@ impl ResourceService {
     /// # Errors
     /// [`AppError::NotFound`] when it does not exist or the caller may not see it.
     pub async fn get(&self, actor: &Actor, id: ResourceId) -> Result<ResourceView, AppError> {
-        let (record, author) = self
-            .ports
-            .resources
-            .find_with_author(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if !can_view(actor, &facts(&record)) {
-            return Err(AppError::NotFound);
-        }
-        let viewer = match actor {
-            Actor::User(user) => Some(user.user_id),
-            Actor::Visitor => None,
-        };
+        let (record, author) = self.visible_with_author(actor, id).await?;
+        let viewer = actor.user().map(|user| user.user_id);
         if record.state == Lifecycle::Published && viewer != Some(record.author) {
             self.ports.statistics.consulted(Consultation {
                 resource: id,
@@ -148,14 +137,24 @@ impl ResourceService {
     }
 
     async fn visible(&self, actor: &Actor, id: ResourceId) -> Result<ResourceRecord, AppError> {
-        let record = self
+        Ok(self.visible_with_author(actor, id).await?.0)
+    }
+
+    /// The resource if the caller may see it (else [`AppError::NotFound`]),
+    /// with its author's username when the store read it along.
+    async fn visible_with_author(
+        &self,
+        actor: &Actor,
+        id: ResourceId,
+    ) -> Result<(ResourceRecord, Option<Username>), AppError> {
+        let (record, author) = self
             .ports
             .resources
-            .find(id)
+            .find_with_author(id)
             .await?
             .ok_or(AppError::NotFound)?;
         if can_view(actor, &facts(&record)) {
-            Ok(record)
+            Ok((record, author))
         } else {
             Err(AppError::NotFound)
         }
