@@ -11,7 +11,6 @@ use rr_application::RepositoryError;
 use rr_application::ports::{
     MockEngagementRepository, ProgressCursor, ProgressList, ProgressMark, ResourceRepository,
 };
-use rr_application::services::identity::{LoginOutcome, NewAccount};
 use rr_application::services::resources::{NewResource, ResourceChanges};
 use rr_application::services::{
     EngagementPorts, EngagementService, ResourcePorts, ResourceService,
@@ -21,8 +20,7 @@ use rr_application::test_util::{
     RecordingStatistics, UnavailableStore, identity_fixture,
 };
 use rr_domain::Uuid;
-use rr_domain::credentials::Password;
-use rr_domain::identity::{AuthenticatedActor, CountryCode, Email, PersonName, Role, Username};
+use rr_domain::identity::{AuthenticatedActor, Role, Username};
 use rr_domain::reference::{Category, Label, ReferenceId, RelationType, ResourceType, Slug};
 use rr_domain::resource::{Body, ResourceId, Summary, Title, Visibility};
 
@@ -99,38 +97,7 @@ fn world() -> World {
 }
 
 async fn citizen(w: &World, name: &str) -> AuthenticatedActor {
-    let email = format!("{name}@exemple.fr");
-    w.fx.service
-        .register(NewAccount {
-            email: Email::parse(&email).unwrap(),
-            username: Username::parse(name).unwrap(),
-            first_name: PersonName::parse("Léa").unwrap(),
-            last_name: PersonName::parse("Martin").unwrap(),
-            country: CountryCode::parse("FR").unwrap(),
-            phone: None,
-            password: Password::new(PASSWORD),
-            accepted_policy_version: "2026-11".into(),
-            age_declaration: true,
-        })
-        .await
-        .unwrap();
-    w.fx.service
-        .verify_email(&w.fx.outbox.last_token_for(&email).unwrap())
-        .await
-        .unwrap();
-    let LoginOutcome::Tokens(pair) =
-        w.fx.service
-            .login(
-                &Email::parse(&email).unwrap(),
-                &Password::new(PASSWORD),
-                None,
-            )
-            .await
-            .unwrap()
-    else {
-        panic!("no second factor");
-    };
-    w.fx.service.authenticate(&pair.access_token).await.unwrap()
+    w.fx.citizen(name, PASSWORD).await.unwrap()
 }
 
 /// A published resource of `author`'s: private, or shared with `with`.

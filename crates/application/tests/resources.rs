@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use rr_application::AppError;
-use rr_application::services::identity::{LoginOutcome, NewAccount};
 use rr_application::services::resources::{NewResource, ResourceChanges};
 use rr_application::services::{ResourcePorts, ResourceService};
 use rr_application::test_util::{
@@ -14,10 +13,7 @@ use rr_application::test_util::{
     identity_fixture,
 };
 use rr_domain::Uuid;
-use rr_domain::credentials::Password;
-use rr_domain::identity::{
-    Actor, AuthenticatedActor, CountryCode, Email, PersonName, Role, SessionId, UserId, Username,
-};
+use rr_domain::identity::{Actor, AuthenticatedActor, Role, SessionId, UserId, Username};
 use rr_domain::reference::{Category, Label, ReferenceId, RelationType, ResourceType, Slug};
 use rr_domain::resource::{Body, Lifecycle, Summary, Title, Visibility};
 
@@ -87,38 +83,7 @@ fn world() -> World {
 }
 
 async fn citizen(w: &World, name: &str) -> AuthenticatedActor {
-    let email = format!("{name}@exemple.fr");
-    w.fx.service
-        .register(NewAccount {
-            email: Email::parse(&email).unwrap(),
-            username: Username::parse(name).unwrap(),
-            first_name: PersonName::parse("Léa").unwrap(),
-            last_name: PersonName::parse("Martin").unwrap(),
-            country: CountryCode::parse("FR").unwrap(),
-            phone: None,
-            password: Password::new(PASSWORD),
-            accepted_policy_version: "2026-11".into(),
-            age_declaration: true,
-        })
-        .await
-        .unwrap();
-    w.fx.service
-        .verify_email(&w.fx.outbox.last_token_for(&email).unwrap())
-        .await
-        .unwrap();
-    let LoginOutcome::Tokens(pair) =
-        w.fx.service
-            .login(
-                &Email::parse(&email).unwrap(),
-                &Password::new(PASSWORD),
-                None,
-            )
-            .await
-            .unwrap()
-    else {
-        panic!("no second factor");
-    };
-    w.fx.service.authenticate(&pair.access_token).await.unwrap()
+    w.fx.citizen(name, PASSWORD).await.unwrap()
 }
 
 fn new(w: &World, visibility: Visibility) -> NewResource {

@@ -718,3 +718,52 @@ pub fn identity_fixture() -> IdentityFixture {
         clock,
     }
 }
+
+impl IdentityFixture {
+    /// A citizen `username` (`<username>@exemple.fr`, named Léa Martin, in
+    /// France), registered with `password`, verified, logged in, as the
+    /// session gate sees them.
+    ///
+    /// # Errors
+    /// Whatever a step refuses; a login that asks for a second factor.
+    pub async fn citizen(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<rr_domain::identity::AuthenticatedActor, crate::AppError> {
+        use rr_domain::identity::{CountryCode, Email, PersonName, Username};
+
+        use crate::services::identity::{LoginOutcome, NewAccount};
+
+        let invalid = |e: rr_domain::DomainError| crate::AppError::internal(e.to_string());
+        let email = Email::parse(&format!("{username}@exemple.fr")).map_err(invalid)?;
+        self.service
+            .register(NewAccount {
+                email: email.clone(),
+                username: Username::parse(username).map_err(invalid)?,
+                first_name: PersonName::parse("Léa").map_err(invalid)?,
+                last_name: PersonName::parse("Martin").map_err(invalid)?,
+                country: CountryCode::parse("FR").map_err(invalid)?,
+                phone: None,
+                password: Password::new(password),
+                accepted_policy_version: "2026-11".into(),
+                age_declaration: true,
+            })
+            .await?;
+        let token = self
+            .outbox
+            .last_token_for(email.as_str())
+            .ok_or_else(|| crate::AppError::internal("no verification mail"))?;
+        self.service.verify_email(&token).await?;
+        match self
+            .service
+            .login(&email, &Password::new(password), None)
+            .await?
+        {
+            LoginOutcome::Tokens(pair) => self.service.authenticate(&pair.access_token).await,
+            LoginOutcome::SecondFactorRequired { .. } => {
+                Err(crate::AppError::internal("a second factor was asked"))
+            }
+        }
+    }
+}
