@@ -3,14 +3,17 @@
 //!
 //! ```text
 //! draft ──submit──▶ pending_review ──approve──▶ published ──suspend──▶ suspended
-//!   ▲                   │                          ▲  │                   │
-//!   │                reject                        │  └─edit (reviewed)─┐ │ reinstate
-//!   │                   ▼                          └──────────────────── ◀┘
+//!   ▲                   │    ▲                     │  │                   │
+//!   │                reject  └─hold (reports)──────┘  └─edit (reviewed)─┐ │ reinstate
+//!   │                   ▼                          ▲                    │ │
+//!   │                                              └────────────────────◀─┘
 //!   └──── (revise) ─ rejected ──submit──▶ …
 //! any state but deleted ──archive──▶ archived ──unarchive──▶ draft
 //! any state but deleted ──delete──▶ deleted ──restore──▶ draft
 //! ```
 //! Private and shared resources need no review: `submit` publishes them at once.
+//! `hold` is automatic: enough citizens reported a published resource, which
+//! leaves its audience and waits for a moderator as if just submitted.
 
 use super::Visibility;
 
@@ -142,6 +145,18 @@ impl Lifecycle {
         }
     }
 
+    /// Reports reached their threshold: a published resource is hidden and
+    /// waits for a moderator's review (who approves or rejects it).
+    ///
+    /// # Errors
+    /// Unless published.
+    pub fn hold(&self) -> Result<Self, TransitionError> {
+        match self {
+            Self::Published => Ok(Self::PendingReview),
+            _ => self.refuse("hold"),
+        }
+    }
+
     /// A moderator puts a suspended resource back.
     ///
     /// # Errors
@@ -239,12 +254,13 @@ mod tests {
     #[test]
     fn every_transition_is_allowed_exactly_where_the_design_says() {
         type Action = fn(&Lifecycle) -> Result<Lifecycle, TransitionError>;
-        let actions: [(&str, Action); 10] = [
+        let actions: [(&str, Action); 11] = [
             ("submit public", |s| s.submit(Visibility::Public)),
             ("submit private", |s| s.submit(Visibility::Private)),
             ("approve", Lifecycle::approve),
             ("reject", |s| s.reject("hors sujet")),
             ("suspend", |s| s.suspend("signalements")),
+            ("hold", Lifecycle::hold),
             ("reinstate", Lifecycle::reinstate),
             ("archive", Lifecycle::archive),
             ("unarchive", Lifecycle::unarchive),
@@ -259,6 +275,7 @@ mod tests {
             ("pending_review", "approve", "published"),
             ("pending_review", "reject", "rejected"),
             ("published", "suspend", "suspended"),
+            ("published", "hold", "pending_review"),
             ("suspended", "reinstate", "published"),
             ("draft", "archive", "archived"),
             ("pending_review", "archive", "archived"),
@@ -338,6 +355,25 @@ mod tests {
         );
         assert!(Lifecycle::Archived.after_edit(Visibility::Public).is_err());
         assert!(Lifecycle::Deleted.after_edit(Visibility::Private).is_err());
+    }
+
+    #[test]
+    fn a_held_resource_waits_for_review_and_leaves_its_audience() {
+        let held = Lifecycle::Published.hold().unwrap();
+        assert_eq!(held, Lifecycle::PendingReview);
+        assert!(held.is_moderated(), "moderators see it");
+        assert_eq!(held.approve().unwrap(), Lifecycle::Published);
+        assert_eq!(
+            held.reject("Contenu haineux").unwrap(),
+            Lifecycle::Rejected {
+                reason: "Contenu haineux".into()
+            }
+        );
+        let err = held.hold().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot hold a resource that is pending_review"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The lifecycle transitions open to authors, and restoration by staff.
 
 use rr_domain::identity::{Actor, AuthenticatedActor, Role};
-use rr_domain::resource::{Lifecycle, ResourceId, TransitionError, can_edit};
+use rr_domain::resource::{Lifecycle, ResourceId, TransitionError, can_edit, edit_refusal};
 
 use super::{RESTORE_DAYS, ResourceService, ResourceView, facts};
 use crate::AppError;
@@ -82,7 +82,7 @@ impl ResourceService {
         let allowed = record.author == actor.user_id
             || (record.visibility.needs_review() && can_edit(&who, &facts(&record)));
         if !allowed {
-            return Err(AppError::Forbidden("forbidden"));
+            return Err(AppError::Forbidden(edit_refusal(&who, &facts(&record))));
         }
         record.state = record.state.delete().map_err(invalid)?;
         let now = self.ports.clock.now();

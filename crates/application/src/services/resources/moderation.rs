@@ -1,14 +1,17 @@
 //! Moderators' decisions on a resource: approve or reject one waiting for
 //! review, suspend or reinstate a published one. Each decision is recorded
-//! in the audit log with its actor, time and reason, and the reason is kept
-//! on the resource for its author. The queue that brings resources to
-//! moderators, and its routes, are the moderation issue's.
+//! in the audit log and in the moderation log (which resolves the
+//! resource's open reports) with its actor, time and reason; the reason is
+//! kept on the resource, and its author is told once the decision is
+//! stored. The queue that brings resources to moderators is
+//! `services::moderation`'s.
 
+use rr_domain::community::{ContentRef, ModerationAction, NotificationKind};
 use rr_domain::identity::{Actor, AuthenticatedActor, Role};
 use rr_domain::resource::{Lifecycle, ResourceId, TransitionError};
 
 use super::{ResourceService, ResourceView};
-use crate::ports::ResourceRecord;
+use crate::ports::{ModerationEntry, ResourceRecord};
 use crate::{AppError, FieldViolation};
 
 /// Longest reason, in characters.
@@ -34,12 +37,33 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The audit log's name of the decision: the moderation log's.
     fn action(&self) -> &'static str {
+        self.moderation_action().as_str()
+    }
+
+    fn moderation_action(&self) -> ModerationAction {
         match self {
-            Self::Approve => "resource_approved",
-            Self::Reject { .. } => "resource_rejected",
-            Self::Suspend { .. } => "resource_suspended",
-            Self::Reinstate => "resource_reinstated",
+            Self::Approve => ModerationAction::ResourceApproved,
+            Self::Reject { .. } => ModerationAction::ResourceRejected,
+            Self::Suspend { .. } => ModerationAction::ResourceSuspended,
+            Self::Reinstate => ModerationAction::ResourceReinstated,
+        }
+    }
+
+    /// What the author is told.
+    fn notification(&self, resource: ResourceId) -> NotificationKind {
+        match self {
+            Self::Approve => NotificationKind::ResourceApproved { resource },
+            Self::Reject { reason } => NotificationKind::ResourceRejected {
+                resource,
+                reason: reason.clone(),
+            },
+            Self::Suspend { reason } => NotificationKind::ResourceSuspended {
+                resource,
+                reason: reason.clone(),
+            },
+            Self::Reinstate => NotificationKind::ResourceReinstated { resource },
         }
     }
 
@@ -60,7 +84,9 @@ impl Decision {
     }
 }
 
-fn checked_reason(reason: &str) -> Result<(), AppError> {
+/// Checks a moderator's reason (or note): 1 to [`MAX_REASON_CHARS`]
+/// characters, no surrounding spaces, no control character but line breaks.
+pub(crate) fn checked_reason(reason: &str) -> Result<(), AppError> {
     let chars = reason.chars().count();
     if reason.trim() != reason
         || chars == 0
@@ -80,7 +106,11 @@ impl ResourceService {
     /// A moderator's decision on a resource.
     ///
     /// Moderators and above, with two-factor authentication, decide on
-    /// public and restricted resources they see, never on their own.
+    /// public and restricted resources they see, never on their own. The
+    /// decision is one compare-and-set on the resource's version: of two
+    /// moderators deciding at once, exactly one succeeds. It is then
+    /// recorded in the audit log and the moderation log (resolving the
+    /// resource's open reports), and the author is told.
     ///
     /// # Errors
     /// [`AppError::NotFound`] when the caller may not see the resource;
@@ -125,6 +155,21 @@ impl ResourceService {
             .unwrap_or_default();
         self.audit(decision.action(), actor.user_id, &record, detail)
             .await?;
+        self.ports
+            .moderation_log
+            .record(&ModerationEntry {
+                action: decision.moderation_action(),
+                actor: Some(actor.user_id),
+                target: ContentRef::Resource(id),
+                report: None,
+                reason: decision.reason().map(str::to_owned),
+                at: now,
+            })
+            .await?;
+        self.ports
+            .notifier
+            .notify(record.author, decision.notification(id))
+            .await;
         self.view(&Actor::User(*actor), record).await
     }
 }
