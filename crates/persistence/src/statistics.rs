@@ -22,6 +22,16 @@ pub struct StatisticsSettings {
     /// Events kept in memory at most between two writes; beyond, new events
     /// are dropped (and the drop logged) rather than memory exhausted.
     pub buffer_capacity: usize,
+    /// Fewest distinct people a published figure of the administrators'
+    /// statistics may describe (small-cell rule, ADR 0018); at least 5.
+    /// Read by the statistics use case, kept in this section with the rest
+    /// of the statistics.
+    #[serde(default = "default_min_cell_people")]
+    pub min_cell_people: u64,
+}
+
+const fn default_min_cell_people() -> u64 {
+    10
 }
 
 /// Rows per multi-row statement: far below SQLite's 32,766 bound variables
