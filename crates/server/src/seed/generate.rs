@@ -14,12 +14,14 @@ use rr_domain::resource::{ResourceId, Visibility};
 use rr_persistence::bulk::{SeedConsultation, SeedFavourite};
 use tokio::sync::mpsc::Sender;
 
+use super::discussion::{self, Ask, Reported};
 use super::people::{Person, Shared, person};
 use super::plan::{self, DAY_MS};
 use super::resources::{Accounts, Classification, Counters, resource, resource_id};
-use super::text::theme;
+use super::text::{Subject, theme};
+use super::threads::{self, Community, Rules, Standing, Topic};
 use super::vocabulary::TYPE_WEIGHTS;
-use super::{Chunk, Report, instant, stream, uuid_v7};
+use super::{Busiest, Chunk, Report, instant, stream, uuid_v7};
 
 /// Length of the seeded period: about three years.
 const PERIOD_MS: i64 = 3 * 365 * DAY_MS;
@@ -46,6 +48,12 @@ pub(super) struct Job {
     pub password_hash: PasswordHash,
     pub policy_version: String,
     pub accounts_file: Option<PathBuf>,
+    /// Comments and reports.
+    pub discussions: Ask,
+    /// Deepest reply (`[comments] max_depth`).
+    pub max_depth: u32,
+    /// How many of the busiest threads to report.
+    pub busiest: usize,
 }
 
 /// The reference data, with the weights and vocabulary of each item.
@@ -171,15 +179,26 @@ pub(super) fn run(job: Job, sender: &Sender<Chunk>) -> anyhow::Result<Report> {
     }
     // Numbered by the database in the order they happened.
     events.sort_unstable_by_key(|&(at, index, _)| (at, index));
+    let discussions = discussion::plan(
+        &mut stream(job.seed, 4),
+        job.discussions,
+        &skeletons,
+        &ranking,
+        end,
+    )?;
     send(Chunk::Planned {
         favourites: pairs.len() as u64,
         events: events.len() as u64,
+        comments: job.discussions.comments,
+        reports: job.discussions.reports,
     })?;
 
-    let report = users(&job, &accounts, &send)?;
+    let (mut report, standing) = users(&job, &accounts, &send)?;
 
     let mut rng = stream(job.seed, 2);
     let chunk_rows = job.chunk_rows.max(1);
+    // What each resource is about, for the texts of its comments.
+    let mut subjects: Vec<SubjectIndexes> = Vec::with_capacity(job.resources);
     for first in (0..job.resources).step_by(chunk_rows) {
         let last = (first + chunk_rows).min(job.resources);
         let mut rows = Vec::with_capacity(last - first);
@@ -188,7 +207,7 @@ pub(super) fn run(job: Job, sender: &Sender<Chunk>) -> anyhow::Result<Report> {
                 views: views[index],
                 favourites: favourite_counts[index],
             };
-            rows.push(resource(
+            let row = resource(
                 &mut rng,
                 &job.classification,
                 &accounts,
@@ -196,7 +215,9 @@ pub(super) fn run(job: Job, sender: &Sender<Chunk>) -> anyhow::Result<Report> {
                 ids[index],
                 counters,
                 end,
-            )?);
+            )?;
+            subjects.push(SubjectIndexes::of(&job.classification, &row.record));
+            rows.push(row);
         }
         send(Chunk::Resources(rows))?;
     }
@@ -230,15 +251,122 @@ pub(super) fn run(job: Job, sender: &Sender<Chunk>) -> anyhow::Result<Report> {
             .collect();
         send(Chunk::Consultations(rows))?;
     }
+    drop(events);
+
+    let community = Community::new(&accounts, standing);
+    let rules = Rules {
+        max_depth: job.max_depth,
+        per_target: job.discussions.per_target,
+        end_ms: end,
+    };
+    let mut busiest: Vec<(u32, u32, u32)> = discussion::busiest(&discussions.comments, job.busiest)
+        .into_iter()
+        .map(|(index, comments)| (index, comments, 0))
+        .collect();
+    let mut rng = stream(job.seed, 5);
+    let (mut comments, mut reports) = (Vec::new(), Vec::new());
+    for (index, (&count, skeleton)) in (0_u32..).zip(discussions.comments.iter().zip(&skeletons)) {
+        let reported = discussions.reports.get(&index).copied().unwrap_or_default();
+        if count == 0 && reported == Reported::default() {
+            continue;
+        }
+        let indexes = subjects[index as usize];
+        let relations = [indexes.relation(&job.classification)];
+        let topic = Topic {
+            id: ids[index as usize],
+            skeleton,
+            subject: Subject {
+                theme: indexes.theme(&job.classification),
+                relations: &relations,
+                resource_type: indexes.resource_type(&job.classification),
+            },
+        };
+        let thread = threads::thread(&mut rng, &community, rules, topic, count, reported)?;
+        if let Some(busy) = busiest.iter_mut().find(|busy| busy.0 == index) {
+            busy.2 = thread.top_level;
+        }
+        comments.extend(thread.comments);
+        reports.extend(thread.reports);
+        if comments.len() >= chunk_rows {
+            send(Chunk::Comments(std::mem::take(&mut comments)))?;
+        }
+        if reports.len() >= chunk_rows {
+            send(Chunk::Reports(std::mem::take(&mut reports)))?;
+        }
+    }
+    if !comments.is_empty() {
+        send(Chunk::Comments(comments))?;
+    }
+    if !reports.is_empty() {
+        send(Chunk::Reports(reports))?;
+    }
+    report.busiest = busiest
+        .into_iter()
+        .map(|(index, comments, top_level)| Busiest {
+            id: ids[index as usize],
+            comments,
+            top_level,
+        })
+        .collect();
     Ok(report)
 }
 
-/// Builds and sends the accounts; writes the accounts file.
+/// What a resource is about, as positions in the classification: its
+/// category, its type and its main relation type.
+#[derive(Debug, Clone, Copy)]
+struct SubjectIndexes {
+    category: u16,
+    resource_type: u16,
+    relation: u16,
+}
+
+impl SubjectIndexes {
+    fn of(classification: &Classification, record: &rr_application::ports::ResourceRecord) -> Self {
+        let position = |found: Option<usize>| u16::try_from(found.unwrap_or(0)).unwrap_or(0);
+        Self {
+            category: position(
+                classification
+                    .categories
+                    .iter()
+                    .position(|((id, _), _)| *id == record.category),
+            ),
+            resource_type: position(
+                classification
+                    .resource_types
+                    .iter()
+                    .position(|((id, _), _)| *id == record.resource_type),
+            ),
+            relation: position(record.relation_types.first().and_then(|first| {
+                classification
+                    .relation_types
+                    .iter()
+                    .position(|(id, _)| id == first)
+            })),
+        }
+    }
+
+    fn theme(self, classification: &Classification) -> &'static super::vocabulary::Theme {
+        classification.categories[usize::from(self.category)].0.1
+    }
+
+    fn resource_type(self, classification: &Classification) -> &str {
+        &classification.resource_types[usize::from(self.resource_type)]
+            .0
+            .1
+    }
+
+    fn relation(self, classification: &Classification) -> &str {
+        &classification.relation_types[usize::from(self.relation)].1
+    }
+}
+
+/// Builds and sends the accounts; writes the accounts file. Returns, with
+/// the report, what each account may do in discussions.
 fn users(
     job: &Job,
     accounts: &Accounts,
     send: &impl Fn(Chunk) -> anyhow::Result<()>,
-) -> anyhow::Result<Report> {
+) -> anyhow::Result<(Report, Vec<Standing>)> {
     let mut file = job
         .accounts_file
         .as_ref()
@@ -256,6 +384,7 @@ fn users(
     };
     let mut rng = stream(job.seed, 1);
     let mut report = Report::default();
+    let mut standing = Vec::with_capacity(accounts.ids.len());
     let mut number = job.first_number;
     let chunk_rows = job.chunk_rows.max(1);
     for first in (0..accounts.ids.len()).step_by(chunk_rows) {
@@ -278,6 +407,7 @@ fn users(
                     writeln!(file, "{}", email.as_str()).context("writing the accounts file")?;
                 }
             }
+            standing.push(Standing::of(&record));
             rows.push(record);
         }
         send(Chunk::Users(rows))?;
@@ -285,5 +415,5 @@ fn users(
     if let Some(mut file) = file {
         file.flush().context("writing the accounts file")?;
     }
-    Ok(report)
+    Ok((report, standing))
 }

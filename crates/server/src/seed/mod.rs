@@ -1,6 +1,7 @@
 //! `rr-server seed`: a synthetic but realistic French data set for load tests
 //! and demonstrations — accounts, resources of every category and type,
-//! favourites, views — written in bulk on the configured database.
+//! favourites, views, comment threads and reports — written in bulk on the
+//! configured database.
 //!
 //! Generation runs on a blocking thread and hands chunks of rows to the
 //! loader (`rr_persistence::bulk`) through a small channel, so that building
@@ -9,6 +10,9 @@
 //! today, midnight UTC), ciphertexts aside: their nonces and data keys are
 //! random, as for any account.
 
+#[rustfmt::skip]
+mod conversation;
+mod discussion;
 mod generate;
 #[rustfmt::skip]
 mod names;
@@ -17,6 +21,7 @@ mod plan;
 mod progress;
 mod resources;
 mod text;
+mod threads;
 #[rustfmt::skip]
 mod vocabulary;
 
@@ -28,8 +33,11 @@ use anyhow::Context as _;
 use rand::RngExt as _;
 use rand::rngs::Xoshiro256PlusPlus;
 use rr_application::ports::PasswordHasher as _;
+use rr_application::ports::{CommentRecord, ReportRecord};
+use rr_application::services::ModerationPolicy;
 use rr_domain::credentials::Password;
 use rr_domain::identity::UserRecord;
+use rr_domain::resource::ResourceId;
 use rr_persistence::Database;
 use rr_persistence::bulk::{BulkLoader, SeedConsultation, SeedFavourite, SeedResource};
 use rr_security::{Argon2PasswordHasher, HmacBlindIndex, XChaChaFieldCipher};
@@ -81,20 +89,44 @@ pub struct SeedArgs {
     /// citizens) to this file, one per line, for load-test tools.
     #[arg(long)]
     pub accounts_file: Option<PathBuf>,
+    /// Comments to create, in threads on published public or restricted
+    /// resources [default: 5 per resource].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=200_000_000))]
+    pub comments: Option<u64>,
+    /// Reports to create, on such resources and their comments [default: 1
+    /// per 1,000 comments].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=20_000_000))]
+    pub reports: Option<u64>,
+    /// Hot threads: popular public resources whose threads reach
+    /// --hot-thread-comments (fewer when the comments are too few: they
+    /// take at most half of them).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1_000))]
+    pub hot_threads: u32,
+    /// Comments of the smallest hot thread; the busiest has nearly twice as many.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub hot_thread_comments: u32,
+    /// Write the busiest comment threads to this file, busiest first, one
+    /// per line: resource id, comments, top-level comments (tab-separated).
+    #[arg(long)]
+    pub hot_threads_file: Option<PathBuf>,
 }
 
 /// A chunk of rows on its way from the generator to the loader.
 #[derive(Debug)]
 enum Chunk {
-    /// The plan is drawn: how many favourites and events will follow.
+    /// The plan is drawn: how many favourites, events, comments and reports will follow.
     Planned {
         favourites: u64,
         events: u64,
+        comments: u64,
+        reports: u64,
     },
     Users(Vec<UserRecord>),
     Resources(Vec<SeedResource>),
     Favourites(Vec<SeedFavourite>),
     Consultations(Vec<SeedConsultation>),
+    Comments(Vec<CommentRecord>),
+    Reports(Vec<ReportRecord>),
 }
 
 /// Seeds the configured database. Refuses, before writing anything, a
@@ -128,6 +160,7 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
     let classification = generate::classification(database.reference_data().as_ref()).await?;
     database.close().await?;
 
+    let max_depth = settings.comments.policy()?.max_depth;
     let batch = usize::try_from(args.batch).unwrap_or(500);
     let loader = BulkLoader::open(&settings.database, batch)
         .await
@@ -150,6 +183,9 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
         .hash(&Password::new(password.clone()))
         .await
         .context("hashing the password")?;
+    let comments = args
+        .comments
+        .unwrap_or_else(|| u64::from(args.resources) * COMMENTS_PER_RESOURCE);
     let job = Job {
         users: usize::try_from(args.users)?,
         resources: usize::try_from(args.resources)?,
@@ -165,6 +201,22 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
         password_hash,
         policy_version: settings.identity.privacy_policy_version.clone(),
         accounts_file: args.accounts_file.clone(),
+        discussions: discussion::Ask {
+            comments,
+            reports: args.reports.unwrap_or(comments / COMMENTS_PER_REPORT),
+            hot_threads: usize::try_from(args.hot_threads)?,
+            hot_size: args.hot_thread_comments,
+            // Below the number of open reports that holds an item.
+            per_target: u32::try_from(
+                ModerationPolicy::default()
+                    .report_threshold
+                    .saturating_sub(1),
+            )
+            .unwrap_or(u32::MAX)
+            .max(1),
+        },
+        max_depth,
+        busiest: usize::try_from(args.hot_threads)?.max(BUSIEST_REPORTED),
     };
 
     let progress = Progress::new(job.users as u64, job.resources as u64);
@@ -189,14 +241,63 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
         "accounts that can log in, e.g.: {}",
         report.samples.join(", ")
     )?;
+    if !report.busiest.is_empty() {
+        writeln!(
+            out,
+            "busiest comment threads (resource id: comments, top-level):"
+        )?;
+        for busy in report.busiest.iter().take(BUSIEST_REPORTED) {
+            writeln!(
+                out,
+                "  {}: {}, {}",
+                busy.id.as_uuid(),
+                busy.comments,
+                busy.top_level
+            )?;
+        }
+    }
+    if let Some(path) = &args.hot_threads_file {
+        let mut lines = String::new();
+        for busy in &report.busiest {
+            lines.push_str(&format!(
+                "{}\t{}\t{}\n",
+                busy.id.as_uuid(),
+                busy.comments,
+                busy.top_level
+            ));
+        }
+        std::fs::write(path, lines).with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(())
 }
+
+/// Comments per resource when not asked.
+const COMMENTS_PER_RESOURCE: u64 = 5;
+
+/// Comments per report when not asked.
+const COMMENTS_PER_REPORT: u64 = 1_000;
+
+/// Busiest threads listed in the summary (and at least as many in the file).
+const BUSIEST_REPORTED: usize = 10;
 
 /// What the generator reports once done.
 #[derive(Debug, Default)]
 struct Report {
     /// A few emails of accounts that can log in.
     samples: Vec<String>,
+    /// The busiest comment threads, busiest first.
+    busiest: Vec<Busiest>,
+}
+
+/// A busy comment thread.
+#[derive(Debug)]
+struct Busiest {
+    /// Its resource.
+    id: ResourceId,
+    /// Comments in all.
+    comments: u32,
+    /// Top-level comments.
+    top_level: u32,
 }
 
 /// Runs the generator and writes what it produces; returns its report.
@@ -206,7 +307,12 @@ async fn load(loader: &BulkLoader, job: Job, progress: &Progress) -> anyhow::Res
     let written = async {
         while let Some(chunk) = receiver.recv().await {
             match chunk {
-                Chunk::Planned { favourites, events } => progress.planned(favourites, events),
+                Chunk::Planned {
+                    favourites,
+                    events,
+                    comments,
+                    reports,
+                } => progress.planned(favourites, events, comments, reports),
                 Chunk::Users(users) => {
                     loader.insert_users(&users).await?;
                     progress.users(users.len());
@@ -222,6 +328,14 @@ async fn load(loader: &BulkLoader, job: Job, progress: &Progress) -> anyhow::Res
                 Chunk::Consultations(events) => {
                     loader.insert_consultations(&events).await?;
                     progress.consultations(events.len());
+                }
+                Chunk::Comments(comments) => {
+                    loader.insert_comments(&comments).await?;
+                    progress.comments(comments.len());
+                }
+                Chunk::Reports(reports) => {
+                    loader.insert_reports(&reports).await?;
+                    progress.reports(reports.len());
                 }
             }
         }

@@ -83,6 +83,29 @@ pub(super) const COUNTRIES: &[(&str, u32)] = &[
     ("US", 2),
 ];
 
+/// Regions of residence in France by INSEE code, weighted by population in
+/// thousands (INSEE, legal populations 2021). Accounts living abroad get `99`.
+pub(super) const REGIONS: &[(&str, u32)] = &[
+    ("11", 12_395),
+    ("84", 8_114),
+    ("75", 6_081),
+    ("76", 6_054),
+    ("32", 5_995),
+    ("44", 5_562),
+    ("93", 5_131),
+    ("52", 3_874),
+    ("53", 3_395),
+    ("28", 3_326),
+    ("27", 2_800),
+    ("24", 2_574),
+    ("04", 873),
+    ("01", 384),
+    ("02", 361),
+    ("94", 347),
+    ("06", 299),
+    ("03", 286),
+];
+
 /// Why a seeded account was suspended.
 pub(super) const ACCOUNT_SUSPENSIONS: &[&str] = &[
     "Messages insultants répétés envers d'autres citoyens.",

@@ -8,12 +8,12 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rr_application::ports::{BlindIndex, FieldCipher, seal_profile};
 use rr_domain::credentials::PasswordHash;
 use rr_domain::identity::{
-    AccountStatus, CountryCode, Email, PersonName, PhoneNumber, Profile, Role, UserId, UserRecord,
-    Username,
+    AccountStatus, CountryCode, Email, PersonName, PhoneNumber, Profile, Region, Role, UserId,
+    UserRecord, Username,
 };
 
 use super::instant;
-use super::names::{ACCOUNT_SUSPENSIONS, COUNTRIES, FIRST_NAMES, LAST_NAMES, fold};
+use super::names::{ACCOUNT_SUSPENSIONS, COUNTRIES, FIRST_NAMES, LAST_NAMES, REGIONS, fold};
 use super::text::skewed;
 
 /// The domain every seeded address is on: `.test` is reserved (RFC 2606), so
@@ -107,6 +107,16 @@ pub(super) fn person(
     } else {
         AccountStatus::Active
     };
+    // Most give their region (optional at registration); those living
+    // abroad are "outside France". About 30 % agree to communications.
+    let region = if !rng.random_bool(0.85) {
+        None
+    } else if country == "FR" {
+        Some(Region::parse(REGIONS[weighted(rng, REGIONS)].0)?)
+    } else {
+        Some(Region::OutsideFrance)
+    };
+    let communications_consent = rng.random_bool(0.3);
     let created_at = instant(created_ms);
     let verified_at = instant(created_ms + rng.random_range(30_000..3_600_000));
 
@@ -135,6 +145,8 @@ pub(super) fn person(
             locked_until: None,
             policy_version: shared.policy_version.to_owned(),
             statistics_objection,
+            region,
+            communications_consent,
             created_at,
             updated_at: verified_at.max(created_at),
         },
@@ -182,6 +194,8 @@ mod tests {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
         let mut handles = HashSet::new();
         let mut addresses = HashSet::new();
+        let mut regions = std::collections::HashMap::new();
+        let mut consents = 0_u32;
         for number in 1..=2_000 {
             let id = UserId::generate();
             let person = person(&mut rng, &shared, number, (id, false), 1_764_000_000_000).unwrap();
@@ -202,6 +216,16 @@ mod tests {
                 person.can_log_in,
                 record.role == Role::Citizen && record.status == AccountStatus::Active
             );
+            *regions.entry(record.region).or_insert(0_u32) += 1;
+            consents += u32::from(record.communications_consent);
         }
+        // Weighted by population: Île-de-France first, Corse far behind,
+        // about 15 % without a region, about 30 % consenting.
+        let count = |region| regions.get(&region).copied().unwrap_or(0);
+        assert!(count(Some(Region::IleDeFrance)) > count(Some(Region::Bretagne)) * 2);
+        assert!(count(Some(Region::Bretagne)) > count(Some(Region::Corse)) * 3);
+        assert!(count(Some(Region::OutsideFrance)) > 0);
+        assert!((200..400).contains(&count(None)), "{}", count(None));
+        assert!((500..700).contains(&consents), "{consents}");
     }
 }

@@ -21,11 +21,14 @@ struct Table {
 /// The figures of the summary.
 #[derive(Debug)]
 struct Figures {
-    /// When the last thing was done: the start of the next table.
+    /// When the last thing was done: the start of the next write.
     mark: Instant,
-    rows: [u64; 4],
-    /// From when the previous table was done to the last write of this one.
-    spans: [Option<(Instant, Instant)>; 4],
+    rows: [u64; TABLES],
+    /// The time of each table: for each of its writes, from the end of the
+    /// previous write (of any table) to its own end. For tables written one
+    /// after the other, from the end of the previous table to the last write
+    /// of this one; tables written in turns share the time between them.
+    spent: [Duration; TABLES],
     relation_types: u64,
     shares: u64,
     steps: Vec<(String, Duration)>,
@@ -36,7 +39,7 @@ struct Figures {
 pub(super) struct Progress {
     multi: MultiProgress,
     started: Instant,
-    tables: [Table; 4],
+    tables: [Table; TABLES],
     figures: Mutex<Figures>,
 }
 
@@ -44,6 +47,9 @@ const USERS: usize = 0;
 const RESOURCES: usize = 1;
 const FAVOURITES: usize = 2;
 const EVENTS: usize = 3;
+const COMMENTS: usize = 4;
+const REPORTS: usize = 5;
+const TABLES: usize = 6;
 
 impl Progress {
     /// Bars for `users` accounts and `resources` resources; the other
@@ -66,13 +72,15 @@ impl Progress {
                 table("resources", resources),
                 table("favourites", 0),
                 table("consultation events", 0),
+                table("comments", 0),
+                table("reports", 0),
             ],
             multi,
             started: now,
             figures: Mutex::new(Figures {
                 mark: now,
-                rows: [0; 4],
-                spans: [None; 4],
+                rows: [0; TABLES],
+                spent: [Duration::ZERO; TABLES],
                 relation_types: 0,
                 shares: 0,
                 steps: Vec::new(),
@@ -86,9 +94,11 @@ impl Progress {
     }
 
     /// The plan is drawn.
-    pub(super) fn planned(&self, favourites: u64, events: u64) {
+    pub(super) fn planned(&self, favourites: u64, events: u64, comments: u64, reports: u64) {
         self.tables[FAVOURITES].bar.set_length(favourites);
         self.tables[EVENTS].bar.set_length(events);
+        self.tables[COMMENTS].bar.set_length(comments);
+        self.tables[REPORTS].bar.set_length(reports);
         let now = Instant::now();
         let mut figures = self.figures();
         let took = now - figures.mark;
@@ -99,8 +109,8 @@ impl Progress {
     fn written(&self, table: usize, rows: usize) {
         let now = Instant::now();
         let mut figures = self.figures();
-        let start = figures.spans[table].map_or(figures.mark, |(start, _)| start);
-        figures.spans[table] = Some((start, now));
+        let took = now - figures.mark;
+        figures.spent[table] += took;
         figures.rows[table] += rows as u64;
         figures.mark = now;
         self.tables[table].bar.inc(rows as u64);
@@ -127,6 +137,14 @@ impl Progress {
 
     pub(super) fn consultations(&self, rows: usize) {
         self.written(EVENTS, rows);
+    }
+
+    pub(super) fn comments(&self, rows: usize) {
+        self.written(COMMENTS, rows);
+    }
+
+    pub(super) fn reports(&self, rows: usize) {
+        self.written(REPORTS, rows);
     }
 
     /// A spinner for a step after the load.
@@ -163,8 +181,7 @@ impl Progress {
         )?;
         for (index, table) in self.tables.iter().enumerate() {
             let rows = figures.rows[index];
-            let seconds =
-                figures.spans[index].map_or(0.0, |(start, end)| (end - start).as_secs_f64());
+            let seconds = figures.spent[index].as_secs_f64();
             #[allow(clippy::cast_precision_loss)]
             let rate = if seconds > 0.0 {
                 rows as f64 / seconds

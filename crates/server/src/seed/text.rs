@@ -4,6 +4,7 @@
 use rand::RngExt as _;
 use rand::rngs::Xoshiro256PlusPlus;
 
+use super::conversation::{CLOSERS, OPENERS, REMARKS, REPLIES, REPLY_OPENERS};
 use super::names::{FIRST_NAMES, LAST_NAMES};
 use super::vocabulary::{
     ACTIONS, ACTIVITIES, AUDIENCES, BOOK_HEADS, BOOK_TAILS, BULLETS, CHALLENGES, CITIES, FEELINGS,
@@ -15,6 +16,8 @@ use super::vocabulary::{
 const TITLE_MAX_CHARS: usize = 150;
 /// Longest summary the domain accepts (`Summary::MAX_CHARS`).
 const SUMMARY_MAX_CHARS: usize = 500;
+/// Longest comment the domain accepts (`CommentBody::MAX_CHARS`).
+const COMMENT_MAX_CHARS: usize = 5_000;
 
 /// The texts of one resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,6 +294,46 @@ pub(super) fn compose(
     }
 }
 
+/// The text of a comment on a resource about `subject`, about `chars`
+/// characters long (a little more: it ends on a whole sentence): a few
+/// words of opening, sometimes alone, then sentences, a paragraph break now
+/// and then in long ones. Replies open and go on differently.
+pub(super) fn remark(
+    rng: &mut Xoshiro256PlusPlus,
+    subject: Subject<'_>,
+    reply: bool,
+    chars: usize,
+) -> String {
+    let mut composer = Composer {
+        subject,
+        rng,
+        filled: Vec::new(),
+    };
+    let mut text = String::with_capacity(chars + 200);
+    if composer.rng.random_bool(0.5) {
+        let openers = if reply { REPLY_OPENERS } else { OPENERS };
+        let template = uniform(composer.rng, openers);
+        composer.render(template, &mut text);
+    }
+    while text.len() < chars || text.is_empty() {
+        if !text.is_empty() {
+            let paragraph = text.len() > 300 && composer.rng.random_bool(0.3);
+            text.push_str(if paragraph { "\n\n" } else { " " });
+        }
+        let template = match composer.rng.random_range(0..10) {
+            0..6 => uniform(composer.rng, REMARKS),
+            6..8 if reply => uniform(composer.rng, REPLIES),
+            _ => uniform(composer.rng, SENTENCES),
+        };
+        composer.render(template, &mut text);
+    }
+    if composer.rng.random_bool(0.2) {
+        text.push(' ');
+        text.push_str(uniform(composer.rng, CLOSERS));
+    }
+    bounded(text, COMMENT_MAX_CHARS)
+}
+
 fn paragraph(
     composer: &mut Composer<'_, '_>,
     body: &mut String,
@@ -316,6 +359,7 @@ pub(super) fn theme(slug: &str) -> &'static Theme {
 #[cfg(test)]
 mod tests {
     use rand::SeedableRng as _;
+    use rr_domain::community::CommentBody;
     use rr_domain::resource::{Body, Summary, Title};
 
     use super::*;
@@ -360,6 +404,46 @@ mod tests {
             a,
             compose(&mut Xoshiro256PlusPlus::seed_from_u64(2), subject, 800)
         );
+    }
+
+    #[test]
+    fn comments_are_valid_texts_of_varied_lengths() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        for theme in THEMES {
+            let subject = Subject {
+                theme,
+                relations: &["amis-et-communautes"],
+                resource_type: "video",
+            };
+            for (reply, chars) in [(false, 1), (true, 1), (false, 400), (true, 2_000)] {
+                let text = remark(&mut rng, subject, reply, chars);
+                assert!(!text.contains('{'), "{text}");
+                assert_eq!(CommentBody::parse(&text).unwrap().as_str(), text);
+                assert!(text.len() >= chars && !text.ends_with(','), "{text}");
+                assert!(text.len() < chars + 600, "{}", text.len());
+            }
+        }
+        let a = remark(
+            &mut Xoshiro256PlusPlus::seed_from_u64(4),
+            subject_of("sante-psychique"),
+            false,
+            300,
+        );
+        let b = remark(
+            &mut Xoshiro256PlusPlus::seed_from_u64(4),
+            subject_of("sante-psychique"),
+            false,
+            300,
+        );
+        assert_eq!(a, b, "the same seed writes the same comment");
+    }
+
+    fn subject_of(slug: &str) -> Subject<'static> {
+        Subject {
+            theme: theme(slug),
+            relations: &["famille"],
+            resource_type: "article",
+        }
     }
 
     #[test]
