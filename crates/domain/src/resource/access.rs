@@ -2,7 +2,7 @@
 //! "May not see" is what routes answer 404 for.
 
 use super::{Lifecycle, Visibility};
-use crate::identity::{Actor, Role, UserId};
+use crate::identity::{Actor, AuthenticatedActor, Role, UserId};
 
 /// What the access rules need to know of a resource.
 #[derive(Debug, Clone, Copy)]
@@ -75,10 +75,32 @@ pub fn can_edit(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
             && user.may_act_as(Role::Administrator))
 }
 
+/// Why `actor` may not change the resource (when [`can_edit`] says no):
+/// `two_factor_required` when their role would allow it once two-factor
+/// authentication is on, `forbidden` otherwise. A stable API code.
+#[must_use]
+pub fn edit_refusal(actor: &Actor, resource: &ResourceFacts<'_>) -> &'static str {
+    match actor {
+        Actor::User(user)
+            if !user.two_factor
+                && can_edit(
+                    &Actor::User(AuthenticatedActor {
+                        two_factor: true,
+                        ..*user
+                    }),
+                    resource,
+                ) =>
+        {
+            "two_factor_required"
+        }
+        _ => "forbidden",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::identity::{AuthenticatedActor, SessionId};
+    use crate::identity::SessionId;
 
     fn user(id: UserId, role: Role, two_factor: bool) -> Actor {
         Actor::User(AuthenticatedActor {
@@ -230,6 +252,34 @@ mod tests {
         assert!(
             !can_edit(&admin, &private),
             "administrators do not touch private resources"
+        );
+    }
+
+    #[test]
+    fn an_administrator_without_two_factor_is_told_to_enable_it() {
+        let author = UserId::generate();
+        let admin = UserId::generate();
+        let facts = ResourceFacts {
+            author,
+            visibility: Visibility::Public,
+            state: &Lifecycle::Published,
+            shared_with: &[],
+        };
+        assert_eq!(
+            edit_refusal(&user(admin, Role::Administrator, false), &facts),
+            "two_factor_required"
+        );
+        assert_eq!(
+            edit_refusal(&user(admin, Role::Citizen, false), &facts),
+            "forbidden"
+        );
+        let private = ResourceFacts {
+            visibility: Visibility::Private,
+            ..facts
+        };
+        assert_eq!(
+            edit_refusal(&user(admin, Role::Administrator, false), &private),
+            "forbidden"
         );
     }
 }
