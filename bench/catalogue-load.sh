@@ -26,24 +26,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 URL=${1:?usage: bench/catalogue-load.sh <database URL> [seconds]}
 SECONDS_RUN=${2:-15}
-CONNECTIONS=${CONNECTIONS:-64}
 # A common word ("solitude": one resource in six) in the category "communication".
 SEARCH=${SEARCH:-q=solitude&category=01a22499-f800-7101-8000-000000000000}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/cache/rr-target}
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-
-cargo build --release -q -p rr-server
-BIN=$CARGO_TARGET_DIR/release/rr-server
-WORK=$(mktemp -d)
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-export RR_TELEMETRY__FILTER=warn RR_HTTP__PORT=$PORT RR_DATABASE__URL=$URL
-( cd "$WORK" && exec "$BIN" ) >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 600); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.1; done
-curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+source bench/lib.sh
+bench_start "$URL"
 
 # Ids to read, the cursor of page 500, and what the search finds, through the API.
 python3 - "$PORT" "$WORK" "$SEARCH" <<'PY'
@@ -83,41 +69,14 @@ request = function()
   return wrk.format("GET", "/api/v1/resources/" .. ids[i])
 end
 LUA
-cat >"$WORK/report.lua" <<'LUA'
-done = function(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.timeout + summary.errors.status
-  io.write(string.format("RESULT %.1f %.3f %.3f %d %d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests, errors))
-end
-LUA
 cat "$WORK/report.lua" >>"$WORK/ids.lua"
-
-load() { # seconds, path or script
-    if [[ $2 == *.lua ]]; then
-        IDS_FILE="$WORK/ids.txt" wrk -t2 -c"$CONNECTIONS" -d"${1}s" -s "$2" "http://127.0.0.1:$PORT"
-    else
-        wrk -t2 -c"$CONNECTIONS" -d"${1}s" -s "$WORK/report.lua" "http://127.0.0.1:$PORT$2"
-    fi
-}
-
-run() { # name, path or script, variable prefix
-    local name=$1 target=$2 out
-    sleep 2 # let the previous scenario's last requests finish
-    load 3 "$target" >/dev/null # warm-up, not measured: caches, pool, first query
-    out=$(load "$SECONDS_RUN" "$target")
-    read -r _ rps p50 p99 total errors <<<"$(grep '^RESULT' <<<"$out")"
-    printf '%-26s %9s req/s   p50 %7s ms   p99 %7s ms   (%s requests, %s errors)\n' \
-        "$name" "$rps" "$p50" "$p99" "$total" "$errors"
-    eval "${3}_rps=$rps ${3}_p99=$p99"
-}
+export IDS_FILE="$WORK/ids.txt"
 
 echo "engine: ${URL%%:*}; $CONNECTIONS connections, ${SECONDS_RUN}s per scenario, $(nproc) cores; visitors' pages reused for ${RR_RESOURCES__VISITOR_PAGES_TTL_MS:-2000} ms"
-run "catalogue, first page" "/api/v1/resources" first
-run "catalogue, page 500" "/api/v1/resources?cursor=$CURSOR" deep
-run "resource by id" "$WORK/ids.lua" byid
-run "search ($SEARCH)" "/api/v1/resources?$SEARCH" search
+bench_run "catalogue, first page" "/api/v1/resources" first
+bench_run "catalogue, page 500" "/api/v1/resources?cursor=$CURSOR" deep
+bench_run "resource by id" "$WORK/ids.lua" byid
+bench_run "search ($SEARCH)" "/api/v1/resources?$SEARCH" search
 
 python3 - "$first_rps" "$first_p99" "$deep_rps" "$search_rps" "$search_p99" "$byid_rps" <<'PY'
 import sys

@@ -14,6 +14,11 @@ mod m20261129_000001_reference_data;
 mod m20261129_000002_identity;
 mod m20261129_000003_resources;
 mod m20261129_000004_catalogue;
+mod m20261129_000005_comments;
+mod m20261129_000006_moderation;
+mod m20261129_000007_notifications;
+mod m20261129_000008_statistics;
+mod m20261129_000009_access_journal;
 mod table;
 
 /// Every migration, in the order it is applied.
@@ -28,6 +33,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_identity::Migration),
             Box::new(m20261129_000003_resources::Migration),
             Box::new(m20261129_000004_catalogue::Migration),
+            Box::new(m20261129_000005_comments::Migration),
+            Box::new(m20261129_000006_moderation::Migration),
+            Box::new(m20261129_000007_notifications::Migration),
+            Box::new(m20261129_000008_statistics::Migration),
+            Box::new(m20261129_000009_access_journal::Migration),
         ]
     }
 }

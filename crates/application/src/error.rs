@@ -67,6 +67,13 @@ pub enum AppError {
         /// Seconds until a new attempt is accepted.
         retry_after_secs: u64,
     },
+    /// The account wrote too much of one kind (comments, reports, resources)
+    /// lately; retry after this many seconds. See `services::write_limits`.
+    #[error("too many writes")]
+    WriteRateLimited {
+        /// Seconds until the write would be accepted.
+        retry_after_secs: u64,
+    },
     /// A named uniqueness or state rule (`username_taken`, …).
     #[error("conflict: {0}")]
     ConflictWith(&'static str),
@@ -104,6 +111,7 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::InvalidToken => "invalid_or_expired_token",
             Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::WriteRateLimited { .. } => "write_rate_limited",
             Self::Unavailable(_) => "service_unavailable",
             Self::Conflict(_) => "conflict",
             Self::Internal(_) => "internal_error",

@@ -13,7 +13,7 @@ use rr_application::ports::{
 };
 use rr_application::services::resources::{NewResource, ResourceChanges};
 use rr_application::services::{
-    EngagementPorts, EngagementService, ResourcePorts, ResourceService,
+    EngagementPorts, EngagementService, ResourcePorts, ResourceService, WriteLimiter,
 };
 use rr_application::test_util::{
     FakeCatalogue, FakeEngagement, FakeResources, IdentityFixture, InMemoryReferenceData,
@@ -74,6 +74,11 @@ fn world() -> World {
     let resources = Arc::new(FakeResources::default());
     let engagement = Arc::new(FakeEngagement::new(resources.clone(), fx.users.clone()));
     let authoring = ResourceService::new(ResourcePorts {
+        moderation_log: Arc::new(rr_application::test_util::FakeModeration::new(
+            resources.clone(),
+            fx.users.clone(),
+        )),
+        notifier: Arc::new(rr_application::test_util::RecordingNotifier::default()),
         resources: resources.clone(),
         catalogue: Arc::new(FakeCatalogue::new(resources.clone(), fx.users.clone())),
         statistics: Arc::new(RecordingStatistics::default()),
@@ -81,6 +86,7 @@ fn world() -> World {
         reference_data: reference(),
         audit: fx.audit.clone(),
         clock: fx.clock.clone(),
+        write_limits: Arc::new(WriteLimiter::unlimited(fx.clock.clone())),
     });
     let service = EngagementService::new(EngagementPorts {
         resources: resources.clone(),

@@ -22,6 +22,7 @@ fn account(email: &str, username: &str) -> NewAccount {
         last_name: PersonName::parse("Martin").unwrap(),
         country: CountryCode::parse("FR").unwrap(),
         phone: None,
+        region: None,
         password: Password::new(PASSWORD),
         accepted_policy_version: "2026-11".into(),
         age_declaration: true,
@@ -777,4 +778,86 @@ async fn a_citizen_objects_to_statistics_and_withdraws_the_objection() {
         .await
         .unwrap();
     assert!(!unchanged.statistics_objection, "absent means unchanged");
+}
+
+#[tokio::test]
+async fn a_citizen_gives_a_region_and_consents_to_communications_then_withdraws() {
+    use rr_domain::identity::Region;
+
+    let fx = identity_fixture();
+    fx.service
+        .register(NewAccount {
+            region: Some(Region::Bretagne),
+            ..account("lea@exemple.fr", "lea")
+        })
+        .await
+        .unwrap();
+    let token = fx.outbox.last_token_for("lea@exemple.fr").unwrap();
+    fx.service.verify_email(&token).await.unwrap();
+    let me = actor(&fx, &logged_in(&fx, "lea@exemple.fr").await).await;
+    let view = fx.service.me(&me).await.unwrap();
+    assert_eq!(view.region, Some(Region::Bretagne), "given at registration");
+    assert!(!view.communications_consent, "off unless given");
+
+    let changed = fx
+        .service
+        .update_me(
+            &me,
+            ProfileChanges {
+                region: Some(Some(Region::OutsideFrance)),
+                communications_consent: Some(true),
+                ..ProfileChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.region, Some(Region::OutsideFrance));
+    assert!(changed.communications_consent);
+    let stored = rr_application::ports::UserRepository::find(fx.users.as_ref(), me.user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.region, Some(Region::OutsideFrance));
+    assert!(stored.communications_consent);
+
+    let unchanged = fx
+        .service
+        .update_me(&me, ProfileChanges::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        unchanged.region,
+        Some(Region::OutsideFrance),
+        "absent means unchanged"
+    );
+    let withdrawn = fx
+        .service
+        .update_me(
+            &me,
+            ProfileChanges {
+                region: Some(None),
+                communications_consent: Some(false),
+                ..ProfileChanges::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.region, None);
+    assert!(!withdrawn.communications_consent);
+    let consents: Vec<String> = fx
+        .audit
+        .entries()
+        .into_iter()
+        .filter(|e| e.event.action == "profile_rectified")
+        .map(|e| e.event.detail)
+        .filter(|detail| detail.contains("communications_consent"))
+        .collect();
+    assert_eq!(
+        consents,
+        [
+            "communications_consent=true",
+            "communications_consent=false"
+        ],
+        "each change of consent is recorded with its time"
+    );
 }

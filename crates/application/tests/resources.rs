@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use rr_application::AppError;
 use rr_application::services::resources::{NewResource, ResourceChanges};
-use rr_application::services::{ResourcePorts, ResourceService};
+use rr_application::services::{
+    Rate, ResourcePorts, ResourceService, WriteLimitPolicy, WriteLimiter,
+};
 use rr_application::test_util::{
     FakeCatalogue, FakeResources, IdentityFixture, InMemoryReferenceData, RecordingStatistics,
     identity_fixture,
@@ -34,6 +36,11 @@ fn id(n: u128) -> ReferenceId {
 }
 
 fn world() -> World {
+    world_with(&WriteLimitPolicy::default())
+}
+
+/// A world whose accounts create resources within `limits`.
+fn world_with(limits: &WriteLimitPolicy) -> World {
     let fx = identity_fixture();
     let category = |n, slug: &str, active| Category {
         id: id(n),
@@ -65,11 +72,17 @@ fn world() -> World {
     let service = ResourceService::new(ResourcePorts {
         catalogue: Arc::new(FakeCatalogue::new(resources.clone(), fx.users.clone())),
         statistics: statistics.clone(),
+        moderation_log: Arc::new(rr_application::test_util::FakeModeration::new(
+            resources.clone(),
+            fx.users.clone(),
+        )),
+        notifier: Arc::new(rr_application::test_util::RecordingNotifier::default()),
         resources,
         users: fx.users.clone(),
         reference_data: Arc::new(reference),
         audit: fx.audit.clone(),
         clock: fx.clock.clone(),
+        write_limits: Arc::new(WriteLimiter::new(limits, fx.clock.clone())),
     });
     World {
         fx,
@@ -432,14 +445,21 @@ async fn visitors_pages_are_reused_for_their_time_and_members_always_read_afresh
         .expect_search()
         .times(5)
         .returning(|_| Ok(Vec::new()));
+    let resources = Arc::new(FakeResources::default());
     let service = ResourceService::new(ResourcePorts {
-        resources: Arc::new(FakeResources::default()),
+        moderation_log: Arc::new(rr_application::test_util::FakeModeration::new(
+            resources.clone(),
+            fx.users.clone(),
+        )),
+        notifier: Arc::new(rr_application::test_util::RecordingNotifier::default()),
+        resources,
         catalogue: Arc::new(catalogue),
         statistics: Arc::new(RecordingStatistics::default()),
         users: fx.users.clone(),
         reference_data: Arc::new(InMemoryReferenceData::default()),
         audit: fx.audit.clone(),
         clock: fx.clock.clone(),
+        write_limits: Arc::new(WriteLimiter::unlimited(fx.clock.clone())),
     })
     .with_visitor_pages(std::time::Duration::from_secs(2), 100);
     let request = || rr_application::services::resources::CatalogueRequest {
@@ -666,4 +686,50 @@ async fn only_staff_with_two_factor_decide_never_on_their_own_nor_from_the_wrong
             .decide(&other, id, Decision::Suspend { reason: "B".into() }),
     );
     assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1);
+}
+
+#[tokio::test]
+async fn creating_too_many_resources_is_refused_until_the_budget_refills() {
+    let w = world_with(&WriteLimitPolicy {
+        resources: vec![Rate::per_hour(2)],
+        ..WriteLimitPolicy::default()
+    });
+    let lea = citizen(&w, "lea").await;
+    let tom = citizen(&w, "tom").await;
+    for _ in 0..2 {
+        w.service
+            .create(&lea, new(&w, Visibility::Private))
+            .await
+            .unwrap();
+    }
+
+    let err = w
+        .service
+        .create(&lea, new(&w, Visibility::Private))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::WriteRateLimited {
+                retry_after_secs: 1_800
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        w.service.mine(&lea, None, 10).await.unwrap().len(),
+        2,
+        "nothing was stored"
+    );
+    w.service
+        .create(&tom, new(&w, Visibility::Private))
+        .await
+        .expect("another account has its own budget");
+
+    w.fx.clock.advance(time::Duration::minutes(30));
+    w.service
+        .create(&lea, new(&w, Visibility::Private))
+        .await
+        .expect("one creation came back after half an hour");
 }

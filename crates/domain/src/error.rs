@@ -23,6 +23,17 @@ pub enum DomainError {
         "a username is 3 to 30 characters of letters, digits, '_', '.' and '-', starting with a letter or digit"
     )]
     InvalidUsername,
+    /// A username prefix (to find accounts) is empty, too long or holds a
+    /// character no username has.
+    #[error("a username prefix is 1 to 30 characters of letters, digits, '_', '.' and '-'")]
+    InvalidUsernamePrefix,
+    /// The reason given for reading someone's personal data is blank, too
+    /// long or holds control characters.
+    #[error("a reason is 1 to {max} characters on one line")]
+    InvalidAccessReason {
+        /// Longest reason accepted, in characters.
+        max: usize,
+    },
     /// A first or last name is blank, too long or holds control characters.
     #[error("a name is 1 to 100 printable characters")]
     InvalidName,
@@ -32,6 +43,18 @@ pub enum DomainError {
     /// Not an international phone number.
     #[error("a phone number is written +<country code><number>, 8 to 15 digits")]
     InvalidPhone,
+    /// Not a region code (INSEE code of one of the 18 French regions, or `99`).
+    #[error("a region is the INSEE code of a French region (such as 11) or 99 outside France")]
+    InvalidRegion,
+    /// A statistics period does not end after it starts.
+    #[error("a period ends after it starts")]
+    PeriodReversed,
+    /// A statistics period is longer than allowed.
+    #[error("a period lasts at most {max_years} years")]
+    PeriodTooLong {
+        /// Longest period accepted, in years.
+        max_years: u8,
+    },
     /// A resource title breaks its rules.
     #[error("a title is 3 to 150 characters on one line")]
     InvalidTitle,
@@ -49,6 +72,23 @@ pub enum DomainError {
     /// Not an http or https link to a host.
     #[error("a link is an http:// or https:// address of at most 2,048 characters")]
     InvalidLink,
+    /// A comment is blank, too long, or holds control characters.
+    #[error("a comment is 1 to {max} characters, line breaks allowed, no other control character")]
+    InvalidComment {
+        /// Longest comment accepted, in characters.
+        max: usize,
+    },
+    /// A report's text is blank, too long, padded or holds control characters.
+    #[error(
+        "a report's text is 1 to {max} characters without surrounding spaces, line breaks allowed, no other control character"
+    )]
+    InvalidReportText {
+        /// Longest text accepted, in characters.
+        max: usize,
+    },
+    /// A report for the reason "other" says nothing.
+    #[error("a report for the reason \"other\" needs a text saying what is wrong")]
+    ReportTextRequired,
     /// A catalogue search text is too long or holds no word to search for.
     #[error(
         "a search is at most 200 characters and holds a word of three letters or more that is not a common word"
@@ -65,15 +105,23 @@ impl DomainError {
             Self::InvalidLabel { .. } => "invalid_label",
             Self::InvalidEmail => "invalid_email",
             Self::InvalidUsername => "invalid_username",
+            Self::InvalidUsernamePrefix => "invalid_username_prefix",
+            Self::InvalidAccessReason { .. } => "invalid_access_reason",
             Self::InvalidName => "invalid_name",
             Self::InvalidCountry => "invalid_country",
             Self::InvalidPhone => "invalid_phone",
+            Self::InvalidRegion => "invalid_region",
+            Self::PeriodReversed => "period_reversed",
+            Self::PeriodTooLong { .. } => "period_too_long",
             Self::InvalidTitle => "invalid_title",
             Self::InvalidSummary => "invalid_summary",
             Self::InvalidBody => "invalid_body",
             Self::InvalidFileName => "invalid_file_name",
             Self::InvalidLink => "invalid_link",
             Self::InvalidSearch => "invalid_search",
+            Self::InvalidReportText { .. } => "invalid_report_text",
+            Self::ReportTextRequired => "report_text_required",
+            Self::InvalidComment { .. } => "invalid_comment",
         }
     }
 }

@@ -7,14 +7,19 @@
 //!
 //! Entry points: [`reference`] (categories, relation types, resource types),
 //! [`identity`] (accounts, roles, access policies), [`resource`] (content
-//! values, visibility, lifecycle, access rules), [`credentials`] (passwords
-//! and their hashes) and [`DomainError`].
+//! values, visibility, lifecycle, access rules), [`community`] (comments,
+//! reports, notifications), [`statistics`] (measures, periods and the
+//! small-cell rule of the administrators' statistics), [`credentials`]
+//! (passwords and their hashes) and
+//! [`DomainError`].
 
+pub mod community;
 pub mod credentials;
 pub mod error;
 pub mod identity;
 pub mod reference;
 pub mod resource;
+pub mod statistics;
 
 pub use error::DomainError;
 /// Instants of the domain are `time` values, in UTC.

@@ -7,8 +7,13 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::web::{self, Bytes};
+use rr_application::services::AccountAdminService;
 use rr_application::services::AttachmentService;
+use rr_application::services::CommentService;
 use rr_application::services::EngagementService;
+use rr_application::services::ModerationService;
+use rr_application::services::NotificationService;
+use rr_application::services::StatisticsService;
 use rr_application::services::{
     HealthService, IdentityService, ReferenceDataService, ResourceService,
 };
@@ -23,14 +28,19 @@ use crate::middleware::{
 use crate::openapi::{ApiDoc, CommonResponses};
 use crate::problem::{json_error, path_error, query_error};
 use crate::routes::attachments;
+use crate::routes::comments;
 use crate::routes::docs::OpenApiJson;
 use crate::routes::fallback::{RouteTable, not_routed};
+use crate::routes::notifications;
 use crate::routes::progress;
+use crate::routes::statistics;
 use crate::routes::version::VersionInfo;
+use crate::routes::{access_log, admin_accounts};
 use crate::routes::{
     admin, auth, catalogue, categories, docs, health, jwks, me, metrics, reference_data, resources,
     version,
 };
+use crate::routes::{moderation, reports};
 use crate::settings::HttpSettings;
 
 /// The use cases and shared state the routes need.
@@ -48,6 +58,16 @@ pub struct Services {
     pub resources: ResourceService,
     /// Favourites and progress.
     pub engagement: EngagementService,
+    /// Comments on resources.
+    pub comments: CommentService,
+    /// Each account's inbox of notifications.
+    pub notifications: NotificationService,
+    /// Reports, the moderators' queue and decisions, the moderation log.
+    pub moderation: ModerationService,
+    /// The administrators' statistics.
+    pub statistics: StatisticsService,
+    /// Account administration and the staff access journal.
+    pub accounts: AccountAdminService,
     /// Budget of each client address on the authentication routes, shared by every worker.
     pub auth_rate_limit: ClientRateLimit,
     /// Metrics registry, shared by every worker.
@@ -85,7 +105,11 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(me::disable_totp)
             .service(progress::progress)
             .service(progress::progress_list)
-            .service(resources::mine),
+            .service(notifications::list)
+            .service(notifications::mark_read)
+            .service(notifications::mark_all_read)
+            .service(resources::mine)
+            .service(access_log::access_log),
     )
     .service(
         utoipa_actix_web::scope("/api/v1/admin")
@@ -93,9 +117,25 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(admin::change_role)
             .service(admin::suspend)
             .service(admin::reactivate)
+            .service(admin_accounts::list_accounts)
+            .service(admin_accounts::read_account)
             .service(categories::list)
             .service(categories::create)
-            .service(categories::change),
+            .service(categories::change)
+            .service(statistics::statistics)
+            .service(statistics::statistics_csv)
+            .service(moderation::moderation_log),
+    )
+    .service(
+        utoipa_actix_web::scope("/api/v1/moderation")
+            .service(moderation::moderation_queue)
+            .service(moderation::approve_resource)
+            .service(moderation::reject_resource)
+            .service(moderation::suspend_resource)
+            .service(moderation::reinstate_resource)
+            .service(moderation::hide_comment)
+            .service(moderation::unhide_comment)
+            .service(moderation::dismiss_report),
     )
     .service(
         utoipa_actix_web::scope("/api/v1")
@@ -117,6 +157,11 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(progress::set_aside)
             .service(progress::take_back)
             .service(resources::restore)
+            .service(comments::thread)
+            .service(comments::create)
+            .service(comments::update)
+            .service(comments::remove)
+            .service(reports::create_report)
             .service(attachments::upload)
             .service(attachments::list)
             .service(attachments::download)
@@ -192,6 +237,11 @@ pub fn build(
         .app_data(web::Data::new(services.identity.clone()))
         .app_data(web::Data::new(services.resources.clone()))
         .app_data(web::Data::new(services.engagement.clone()))
+        .app_data(web::Data::new(services.statistics.clone()))
+        .app_data(web::Data::new(services.comments.clone()))
+        .app_data(web::Data::new(services.notifications.clone()))
+        .app_data(web::Data::new(services.moderation.clone()))
+        .app_data(web::Data::new(services.accounts.clone()))
         .app_data(web::Data::new(services.auth_rate_limit.clone()))
         .app_data(web::Data::new(services.metrics.clone()))
         .app_data(web::Data::new(services.version.clone()))

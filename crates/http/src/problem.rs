@@ -18,6 +18,11 @@ use utoipa::ToSchema;
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// OpenAPI description of the 429 a write limited per account answers
+/// (comments, reports, resource creation): use it in `#[utoipa::path]`.
+pub const WRITE_RATE_LIMITED: &str = "This account wrote too much of this kind lately \
+     (`write_rate_limited`); retry after `Retry-After` seconds.";
+
 /// An RFC 9457 problem: what went wrong, for people (`title`, `detail`) and for
 /// programs (`status`, `code`, `errors`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -99,7 +104,9 @@ impl ApiError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::InvalidToken => StatusCode::BAD_REQUEST,
-            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyAttempts { .. } | AppError::WriteRateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::ConflictWith(_) | AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedContent(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -157,6 +164,13 @@ impl ApiError {
                 "Too many attempts",
                 format!("Wait {retry_after_secs} seconds before trying again."),
             ),
+            AppError::WriteRateLimited { retry_after_secs } => (
+                "Too many writes",
+                format!(
+                    "This account has posted too much of this kind lately. \
+                     Wait {retry_after_secs} seconds before trying again."
+                ),
+            ),
             AppError::ConflictWith("username_taken") => (
                 "Username taken",
                 "Another account uses this username. Choose another.".into(),
@@ -207,7 +221,8 @@ impl ResponseError for ApiError {
             tracing::error!(code = self.0.code(), error = %error_chain(&self.0), "request failed");
         }
         let mut response = self.problem().into_response();
-        if let AppError::TooManyAttempts { retry_after_secs } = self.0
+        if let AppError::TooManyAttempts { retry_after_secs }
+        | AppError::WriteRateLimited { retry_after_secs } = self.0
             && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -494,6 +509,17 @@ mod tests {
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "5");
         assert_eq!(body(response).await["code"], "service_unavailable");
+    }
+
+    #[actix_web::test]
+    async fn a_write_rate_limit_is_429_with_retry_after_and_its_own_code() {
+        let response = ApiError(AppError::WriteRateLimited {
+            retry_after_secs: 12,
+        })
+        .error_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "12");
+        assert_eq!(body(response).await["code"], "write_rate_limited");
     }
 
     #[actix_web::test]

@@ -440,3 +440,56 @@ async fn administrators_manage_categories_and_citizens_may_not() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn a_citizen_sets_a_region_and_consent_to_communications_on_the_profile() {
+    let world = World::new();
+    let fx = &world.fx;
+    let app = app(&world).await;
+    let token = token(&app, fx, "lea").await;
+    let (_, me) = call(&app, TestRequest::get().uri("/api/v1/me"), Some(&token)).await;
+    assert_eq!(me["region"], json!(null));
+    assert_eq!(me["communicationsConsent"], json!(false), "off by default");
+
+    let patch = |body: serde_json::Value| TestRequest::patch().uri("/api/v1/me").set_json(body);
+    let (status, me) = call(
+        &app,
+        patch(json!({"region": "53", "communicationsConsent": true})),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["region"], "53");
+    assert_eq!(me["communicationsConsent"], true);
+
+    for wrong in [json!("FR-BRE"), json!("05"), json!("")] {
+        let (status, problem) = call(&app, patch(json!({ "region": wrong })), Some(&token)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{wrong}");
+        assert_eq!(problem["errors"][0]["field"], "region", "{wrong}");
+    }
+    let (_, me) = call(&app, patch(json!({"region": null})), Some(&token)).await;
+    assert_eq!(me["region"], json!(null), "null removes it");
+    assert_eq!(me["communicationsConsent"], true, "absent leaves it");
+}
+
+#[actix_web::test]
+async fn registration_takes_an_optional_region_and_refuses_an_unknown_one() {
+    let world = World::new();
+    let app = app(&world).await;
+    let mut body = registration("lea@exemple.fr", "lea");
+    body["region"] = json!("99");
+    let (status, _) = call(&app, post("/api/v1/auth/register", body), None).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let stored = world.fx.users.all();
+    assert_eq!(
+        stored[0].region,
+        Some(rr_domain::identity::Region::OutsideFrance)
+    );
+
+    let mut body = registration("tom@exemple.fr", "tom");
+    body["region"] = json!("Bretagne");
+    let (status, problem) = call(&app, post("/api/v1/auth/register", body), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(&problem), ["region"]);
+    assert_eq!(problem["errors"][0]["code"], "invalid_region");
+}

@@ -2,10 +2,10 @@
 //! built elsewhere, written with multi-row `INSERT`s, several statements per
 //! transaction, on one connection of its own tuned for loading.
 //!
-//! Not a repository port: no use case loads data in bulk. Accounts and
-//! resources go through the same row mapping as the repositories, so that
-//! they read back exactly like data the API wrote. Favourites and
-//! consultation events are plain rows.
+//! Not a repository port: no use case loads data in bulk. Accounts,
+//! resources, comments and reports go through the same row mapping as the
+//! repositories, so that they read back exactly like data the API wrote.
+//! Favourites and consultation events are plain rows.
 //!
 //! The full-text indexes are kept up to date during the load (SQLite's FTS5
 //! table by the triggers of the catalogue migration, MariaDB's `FULLTEXT`
@@ -20,7 +20,7 @@
 use std::time::Duration;
 
 use rr_application::RepositoryError;
-use rr_application::ports::ResourceRecord;
+use rr_application::ports::{CommentRecord, ReportRecord, ResourceRecord};
 use rr_domain::identity::{UserId, UserRecord};
 use rr_domain::resource::ResourceId;
 use sea_orm::ActiveValue::Set;
@@ -33,8 +33,10 @@ use sea_orm::{
 use secrecy::ExposeSecret;
 use time::OffsetDateTime;
 
-use crate::entities::{resource, resource_relation_type, resource_share, user};
-use crate::mapping::{relation_type_rows, resource_row, share_rows, to_column, user_row};
+use crate::entities::{comment, report, resource, resource_relation_type, resource_share, user};
+use crate::mapping::{
+    comment_row, relation_type_rows, report_row, resource_row, share_rows, to_column, user_row,
+};
 use crate::{DatabaseSettings, Engine, PersistenceError};
 
 /// Most values bound in one statement, under SQLite's limit (32,766).
@@ -130,8 +132,10 @@ impl BulkLoader {
     ///
     /// On SQLite the connection does not wait for the disk
     /// (`synchronous = OFF`: a crash of the machine mid-load may corrupt the
-    /// file, which a seed can afford) and keeps a large page cache; foreign
-    /// keys stay checked. On MariaDB the session skips foreign key checks
+    /// file, which a seed can afford) and keeps a page cache of 1 GiB (the
+    /// comments' indexes take about 800 MiB for 5 million comments, and each
+    /// of their pages missing from the cache is read again per insert);
+    /// foreign keys stay checked. On MariaDB the session skips foreign key checks
     /// (`foreign_key_checks = 0`): each check is a random read of the parent
     /// table, which more than halves the load time of a million resources once the
     /// tables outgrow the buffer pool. The records must therefore reference
@@ -159,7 +163,7 @@ impl BulkLoader {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Off)
                     .busy_timeout(Duration::from_secs(30))
-                    .pragma("cache_size", "-262144")
+                    .pragma("cache_size", "-1048576")
                     .pragma("temp_store", "memory")
             });
         let conn = sea_orm::Database::connect(options)
@@ -312,6 +316,68 @@ impl BulkLoader {
         self.execute_all(statements).await
     }
 
+    /// Writes comments, in one transaction. Their resources and authors must
+    /// exist, and each reply's parent too: earlier in `comments` or in an
+    /// earlier call (SQLite checks it at the end of each statement).
+    ///
+    /// # Errors
+    /// As [`BulkLoader::insert_users`]; the migration's checks refuse a
+    /// tombstone with a text, a hidden comment without a reason, a reply
+    /// without a parent.
+    pub async fn insert_comments(&self, comments: &[CommentRecord]) -> Result<(), BulkError> {
+        let rows = comments
+            .iter()
+            .map(|record| {
+                let bytes = record.body.as_ref().map_or(0, |body| body.as_str().len())
+                    + record.state.reason().map_or(0, str::len)
+                    + 256;
+                comment_row(record).map(|row| (row, bytes))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(BulkError::Record)?;
+        let statements = chunks(
+            rows,
+            self.rows_per_statement(comment::Column::iter().count()),
+            |row| row.1,
+        )
+        .into_iter()
+        .map(|group| {
+            comment::Entity::insert_many(group.into_iter().map(|(row, _)| row)).into_query()
+        })
+        .collect();
+        self.execute_all(statements).await
+    }
+
+    /// Writes reports, in one transaction. Their reporters, closers and
+    /// resources must exist; their targets are not checked (no foreign key).
+    ///
+    /// # Errors
+    /// As [`BulkLoader::insert_users`]; a second report of one item by the
+    /// same account is refused.
+    pub async fn insert_reports(&self, reports: &[ReportRecord]) -> Result<(), BulkError> {
+        let rows = reports
+            .iter()
+            .map(|record| {
+                let bytes = record.grounds.text().map_or(0, |text| text.as_str().len())
+                    + record.note.as_ref().map_or(0, String::len)
+                    + 256;
+                report_row(record).map(|row| (row, bytes))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(BulkError::Record)?;
+        let statements = chunks(
+            rows,
+            self.rows_per_statement(report::Column::iter().count()),
+            |row| row.1,
+        )
+        .into_iter()
+        .map(|group| {
+            report::Entity::insert_many(group.into_iter().map(|(row, _)| row)).into_query()
+        })
+        .collect();
+        self.execute_all(statements).await
+    }
+
     /// Refreshes the planner's statistics and, on SQLite, merges the
     /// full-text index and folds the write-ahead log into the file, so that
     /// the data set is measured as it will be queried.
@@ -333,7 +399,7 @@ impl BulkLoader {
                 self.conn
                     .execute_unprepared(
                         "ANALYZE TABLE users, resources, resource_relation_types, \
-                         resource_shares, favourites, consultation_events",
+                         resource_shares, favourites, consultation_events, comments, reports",
                     )
                     .await?;
             }

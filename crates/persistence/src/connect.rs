@@ -76,6 +76,9 @@ pub struct Database {
     /// Shared by every handle [`Database::audit_log`] gives out, so that the
     /// process appends one entry at a time.
     audit_log: SeaOrmAuditLog,
+    /// Shared by every handle [`Database::comments`] gives out, so that a
+    /// write through one drops the pages the others kept.
+    comment_threads: Arc<crate::repositories::ThreadCache>,
 }
 
 impl Database {
@@ -115,6 +118,7 @@ impl Database {
             .map_err(PersistenceError::Connect)?;
         Ok(Self {
             audit_log: SeaOrmAuditLog::new(conn.clone()),
+            comment_threads: Arc::default(),
             conn,
             engine,
             ping_timeout: Duration::from_millis(settings.ping_timeout_ms),
@@ -154,6 +158,12 @@ impl Database {
         crate::BufferedStatistics::new(self.conn.clone(), capacity)
     }
 
+    /// The administrators' statistics read from this pool.
+    #[must_use]
+    pub fn statistics_query(&self) -> Arc<dyn rr_application::ports::StatisticsQuery> {
+        Arc::new(crate::SeaOrmStatisticsQuery::new(self.conn.clone()))
+    }
+
     /// The reference data repository on this pool.
     #[must_use]
     pub fn reference_data(&self) -> Arc<dyn ReferenceDataRepository> {
@@ -164,6 +174,18 @@ impl Database {
     #[must_use]
     pub fn users(&self) -> Arc<dyn UserRepository> {
         Arc::new(SeaOrmUserRepository::new(self.conn.clone()))
+    }
+
+    /// The administrators' directory of accounts on this pool.
+    #[must_use]
+    pub fn account_directory(&self) -> Arc<dyn rr_application::ports::AccountDirectory> {
+        Arc::new(crate::SeaOrmAccountDirectory::new(self.conn.clone()))
+    }
+
+    /// The staff access journal on this pool.
+    #[must_use]
+    pub fn staff_access_journal(&self) -> Arc<dyn rr_application::ports::StaffAccessJournal> {
+        Arc::new(crate::SeaOrmStaffAccessJournal::new(self.conn.clone()))
     }
 
     /// The session repository on this pool.
@@ -190,10 +212,52 @@ impl Database {
         Arc::new(crate::SeaOrmAttachmentRepository::new(self.conn.clone()))
     }
 
+    /// The comment repository on this pool. Every handle shares one memory
+    /// of thread pages (see [`Database::cache_comment_threads`]).
+    #[must_use]
+    pub fn comments(&self) -> Arc<dyn rr_application::ports::CommentRepository> {
+        Arc::new(crate::SeaOrmCommentRepository::with_cache(
+            self.conn.clone(),
+            Arc::clone(&self.comment_threads),
+        ))
+    }
+
+    /// Keeps each page of a comment thread read through [`Database::comments`]
+    /// for `ttl`, `capacity` pages at most (zero for either: none, the
+    /// default). A write through any of them drops its resource's pages at
+    /// once; other processes' writes show when the page expires.
+    pub fn cache_comment_threads(&self, ttl: Duration, capacity: usize) {
+        self.comment_threads.configure(ttl, capacity);
+    }
+
     /// The favourites and progress repository on this pool.
     #[must_use]
     pub fn engagement(&self) -> Arc<dyn EngagementRepository> {
         Arc::new(SeaOrmEngagementRepository::new(self.conn.clone()))
+    }
+
+    /// The inboxes of notifications on this pool.
+    #[must_use]
+    pub fn notifications(&self) -> Arc<dyn rr_application::ports::NotificationRepository> {
+        Arc::new(crate::SeaOrmNotificationRepository::new(self.conn.clone()))
+    }
+
+    /// Citizens' reports on this pool.
+    #[must_use]
+    pub fn reports(&self) -> Arc<dyn rr_application::ports::ReportRepository> {
+        Arc::new(crate::SeaOrmReportRepository::new(self.conn.clone()))
+    }
+
+    /// The moderation log on this pool.
+    #[must_use]
+    pub fn moderation_log(&self) -> Arc<dyn rr_application::ports::ModerationLog> {
+        Arc::new(crate::SeaOrmModerationLog::new(self.conn.clone()))
+    }
+
+    /// The moderators' queue on this pool.
+    #[must_use]
+    pub fn moderation_queue(&self) -> Arc<dyn rr_application::ports::ModerationQueue> {
+        Arc::new(crate::SeaOrmModerationQueue::new(self.conn.clone()))
     }
 
     /// The audit log on this pool. Every handle shares one append lock.

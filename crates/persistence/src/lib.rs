@@ -32,11 +32,16 @@ pub use error::{PersistenceError, map_db_err};
 pub use health::SeaOrmDatabaseHealth;
 pub use migrate::MigrationState;
 pub use repositories::SeaOrmAttachmentRepository;
+pub use repositories::SeaOrmCommentRepository;
 pub use repositories::SeaOrmEngagementRepository;
+pub use repositories::SeaOrmNotificationRepository;
+pub use repositories::SeaOrmStatisticsQuery;
+pub use repositories::{SeaOrmAccountDirectory, SeaOrmStaffAccessJournal};
 pub use repositories::{
     SeaOrmAuditLog, SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository,
     SeaOrmResourceCatalogue, SeaOrmResourceRepository, SeaOrmSessionRepository,
     SeaOrmUserRepository,
 };
+pub use repositories::{SeaOrmModerationLog, SeaOrmModerationQueue, SeaOrmReportRepository};
 pub use settings::DatabaseSettings;
 pub use statistics::{BufferedStatistics, FlushReport, StatisticsSettings};

@@ -7,7 +7,7 @@ mod support;
 use rr_application::RepositoryError;
 use rr_domain::credentials::PasswordHash;
 use rr_domain::identity::{
-    AccountStatus, KeyId, Role, Sealed, UserId, UserRecord, Username, WrappedKey,
+    AccountStatus, KeyId, Region, Role, Sealed, UserId, UserRecord, Username, WrappedKey,
 };
 use rr_persistence::testing::TestDatabase;
 use support::identity::{digest, later, stored_user, user};
@@ -133,6 +133,8 @@ fn everything_changed(original: &UserRecord) -> UserRecord {
         locked_until: Some(datetime!(2026-11-29 10:35:00.999999 UTC)),
         policy_version: "2027-01".into(),
         statistics_objection: !original.statistics_objection,
+        region: Some(Region::Bretagne),
+        communications_consent: !original.communications_consent,
         created_at: original.created_at,
         updated_at: later(3_600),
     }

@@ -39,6 +39,144 @@ pub struct Settings {
     pub mail: MailSettings,
     /// `[statistics]`: counting of consultations and searches.
     pub statistics: rr_persistence::StatisticsSettings,
+    /// `[limits]`: per-account budgets.
+    pub limits: LimitSettings,
+    /// `[notifications]`: how long the inboxes keep notifications.
+    pub notifications: NotificationSettings,
+    /// `[comments]`: depth of threads and size of their pages.
+    pub comments: CommentSettings,
+    /// `[moderation]`: reports and the automatic hold.
+    pub moderation: ModerationSettings,
+}
+
+/// `[moderation]`: reports and the automatic hold.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationSettings {
+    /// Open reports from distinct citizens that hide an item pending a
+    /// moderator's review. At least 1.
+    pub report_threshold: std::num::NonZeroU64,
+}
+
+impl ModerationSettings {
+    /// The moderation use cases' policy.
+    #[must_use]
+    pub fn policy(&self) -> rr_application::services::ModerationPolicy {
+        rr_application::services::ModerationPolicy {
+            report_threshold: self.report_threshold.get(),
+        }
+    }
+}
+
+/// `[comments]`: depth of threads and size of their pages.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommentSettings {
+    /// Deepest reply (a top-level comment is at depth 0), 1 to 10.
+    pub max_depth: u32,
+    /// Top-level comments of a page when the client does not say.
+    pub page_size: u64,
+    /// Most top-level comments a client may ask for in a page.
+    pub max_page_size: u64,
+    /// How long a page of a thread read from the database is reused, in
+    /// milliseconds; 0 reads every page anew.
+    pub thread_cache_ttl_ms: u64,
+    /// Most pages of threads kept at once; 0 keeps none.
+    pub thread_cache_capacity: usize,
+}
+
+impl CommentSettings {
+    /// The comment use cases' policy.
+    ///
+    /// # Errors
+    /// When `max_depth` is not 1 to 10, or a page size is 0 or `page_size`
+    /// exceeds `max_page_size`.
+    pub fn policy(&self) -> anyhow::Result<rr_application::services::CommentPolicy> {
+        use rr_application::services::CommentPolicy;
+        anyhow::ensure!(
+            (1..=CommentPolicy::DEEPEST).contains(&self.max_depth),
+            "comments.max_depth must be 1 to {}",
+            CommentPolicy::DEEPEST
+        );
+        anyhow::ensure!(
+            self.page_size >= 1 && self.page_size <= self.max_page_size,
+            "comments.page_size must be 1 to comments.max_page_size"
+        );
+        Ok(CommentPolicy {
+            max_depth: self.max_depth,
+            page_size: self.page_size,
+            max_page_size: self.max_page_size,
+        })
+    }
+}
+
+/// `[notifications]`: how long the inboxes keep notifications.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Days a notification is kept, read or not, before the hourly purge
+    /// deletes it (personal data: DESIGN.md §5). At least 1.
+    pub retention_days: std::num::NonZeroU64,
+}
+
+impl NotificationSettings {
+    /// How long a notification is kept.
+    #[must_use]
+    pub fn retention(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.retention_days.get().saturating_mul(24 * 3600))
+    }
+}
+
+/// `[limits]`: per-account budgets.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// `[limits.writes]`: writes per account (comments, reports, resources).
+    pub writes: WriteLimitSettings,
+}
+
+/// `[limits.writes]`: each key is a bound on one account's writes; 0 turns
+/// that bound off. See `rr_application::services::write_limits`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteLimitSettings {
+    /// Comments (and replies) an account may post in a minute, at once.
+    pub comments_per_minute: u32,
+    /// Comments an account may post in an hour.
+    pub comments_per_hour: u32,
+    /// Reports an account may make in an hour.
+    pub reports_per_hour: u32,
+    /// Reports an account may make in a day.
+    pub reports_per_day: u32,
+    /// Resources an account may create in an hour.
+    pub resources_per_hour: u32,
+    /// Resources an account may create in a day.
+    pub resources_per_day: u32,
+    /// Most (account, kind of write) budgets kept in memory at once.
+    pub capacity: usize,
+}
+
+impl WriteLimitSettings {
+    /// The limiter's policy.
+    #[must_use]
+    pub fn policy(&self) -> rr_application::services::WriteLimitPolicy {
+        use rr_application::services::Rate;
+        rr_application::services::WriteLimitPolicy {
+            comments: vec![
+                Rate::per_minute(self.comments_per_minute),
+                Rate::per_hour(self.comments_per_hour),
+            ],
+            reports: vec![
+                Rate::per_hour(self.reports_per_hour),
+                Rate::per_day(self.reports_per_day),
+            ],
+            resources: vec![
+                Rate::per_hour(self.resources_per_hour),
+                Rate::per_day(self.resources_per_day),
+            ],
+            capacity: self.capacity,
+        }
+    }
 }
 
 /// `[resources]`: limits of the resource use cases.
@@ -367,6 +505,102 @@ mod tests {
             let settings = load(Profile::Development, Path::new("no-such-directory"))
                 .map_err(|e| e.to_string())?;
             assert_eq!(settings.resources.attachments.max_bytes, 2048);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_shipped_write_limits_are_the_citizen_defaults_and_can_be_overridden() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings.limits.writes.policy(),
+                rr_application::services::WriteLimitPolicy::default()
+            );
+            jail.set_env("RR_LIMITS__WRITES__RESOURCES_PER_DAY", "5");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(settings.limits.writes.resources_per_day, 5);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn notifications_are_kept_a_year_unless_configured_and_never_zero_days() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings.notifications.retention(),
+                std::time::Duration::from_secs(365 * 24 * 3600)
+            );
+            jail.set_env("RR_NOTIFICATIONS__RETENTION_DAYS", "0");
+            let err = load(Profile::Development, Path::new("no-such-directory")).unwrap_err();
+            assert!(
+                err.to_string().to_lowercase().contains("retention_days"),
+                "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn three_reports_hold_content_unless_configured_and_never_zero() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(settings.moderation.policy().report_threshold, 3);
+            jail.set_env("RR_MODERATION__REPORT_THRESHOLD", "5");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(settings.moderation.policy().report_threshold, 5);
+            jail.set_env("RR_MODERATION__REPORT_THRESHOLD", "0");
+            let err = load(Profile::Development, Path::new("no-such-directory")).unwrap_err();
+            assert!(
+                err.to_string().to_lowercase().contains("report_threshold"),
+                "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn comments_default_to_five_levels_and_pages_of_twenty_and_refuse_what_is_out_of_bounds() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings.comments.policy().map_err(|e| e.to_string())?,
+                rr_application::services::CommentPolicy::default()
+            );
+            for (key, value) in [
+                ("RR_COMMENTS__MAX_DEPTH", "0"),
+                ("RR_COMMENTS__MAX_DEPTH", "11"),
+                ("RR_COMMENTS__PAGE_SIZE", "0"),
+                ("RR_COMMENTS__PAGE_SIZE", "51"),
+            ] {
+                jail.set_env(key, value);
+                let settings = load(Profile::Development, Path::new("no-such-directory"))
+                    .map_err(|e| e.to_string())?;
+                assert!(settings.comments.policy().is_err(), "{key}={value}");
+                jail.clear_env();
+            }
+            jail.set_env("RR_COMMENTS__MAX_DEPTH", "10");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings
+                    .comments
+                    .policy()
+                    .map_err(|e| e.to_string())?
+                    .max_depth,
+                10
+            );
             Ok(())
         });
     }

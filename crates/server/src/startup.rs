@@ -8,9 +8,9 @@ use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use anyhow::Context;
 use rr_application::ports::SystemClock;
-use rr_application::services::{EngagementPorts, EngagementService};
+use rr_application::services::{EngagementPorts, EngagementService, NotificationService};
 use rr_application::services::{
-    HealthService, ReferenceDataService, ResourcePorts, ResourceService,
+    HealthService, ReferenceDataService, ResourcePorts, ResourceService, WriteLimiter,
 };
 use rr_http::middleware::ClientRateLimit;
 use rr_http::{Contract, HttpSettings, Metrics, Services, VersionInfo};
@@ -25,6 +25,8 @@ pub struct Application {
     database: Database,
     statistics: Arc<BufferedStatistics>,
     flusher: tokio::task::JoinHandle<()>,
+    /// The hourly purge of notifications past their retention.
+    purge: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Application {
@@ -52,35 +54,67 @@ impl Application {
                 .context("applying migrations")?;
         }
         tracing::info!(engine = database.engine().name(), "database ready");
+        database.cache_comment_threads(
+            Duration::from_millis(settings.comments.thread_cache_ttl_ms),
+            settings.comments.thread_cache_capacity,
+        );
 
         let statistics = database.statistics(settings.statistics.buffer_capacity);
         let flusher = statistics.spawn_flusher(Duration::from_millis(
             settings.statistics.flush_interval_ms.max(1),
         ));
         let statistics = Arc::new(statistics);
+        // One budget table for every service that writes for an account.
+        let write_limits = Arc::new(WriteLimiter::new(
+            &settings.limits.writes.policy(),
+            Arc::new(SystemClock),
+        ));
+        let notifications = crate::wiring::notifications(&settings, &database)?;
+        let purge = spawn_notification_purge(notifications.clone());
+        let resources = ResourceService::new(ResourcePorts {
+            resources: database.resources(),
+            catalogue: database.catalogue(),
+            statistics: statistics.clone(),
+            users: database.users(),
+            reference_data: database.reference_data(),
+            audit: database.audit_log(),
+            clock: Arc::new(SystemClock),
+            write_limits: write_limits.clone(),
+            moderation_log: database.moderation_log(),
+            notifier: crate::wiring::notifier(&notifications),
+        })
+        .with_visitor_pages(
+            Duration::from_millis(settings.resources.visitor_pages_ttl_ms),
+            settings.resources.visitor_pages_capacity,
+        );
+        let moderation = crate::wiring::moderation(
+            &settings,
+            &database,
+            resources.clone(),
+            crate::wiring::notifier(&notifications),
+            write_limits.clone(),
+        );
         let services = Services {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
             attachments: crate::wiring::attachments(&settings, &database)?,
             identity: crate::wiring::identity(&settings, &database)?,
-            resources: ResourceService::new(ResourcePorts {
-                resources: database.resources(),
-                catalogue: database.catalogue(),
-                statistics: statistics.clone(),
-                users: database.users(),
-                reference_data: database.reference_data(),
-                audit: database.audit_log(),
-                clock: Arc::new(SystemClock),
-            })
-            .with_visitor_pages(
-                Duration::from_millis(settings.resources.visitor_pages_ttl_ms),
-                settings.resources.visitor_pages_capacity,
-            ),
+            resources: resources.clone(),
             engagement: EngagementService::new(EngagementPorts {
                 resources: database.resources(),
                 engagement: database.engagement(),
                 clock: Arc::new(SystemClock),
             }),
+            comments: crate::wiring::comments(
+                &settings,
+                &database,
+                crate::wiring::notifier(&notifications),
+                write_limits.clone(),
+            )?,
+            notifications,
+            moderation,
+            statistics: crate::wiring::statistics(&settings, &database)?,
+            accounts: crate::wiring::accounts(&settings, &database)?,
             auth_rate_limit: ClientRateLimit::new(
                 settings.http.auth_requests_per_minute,
                 settings.http.auth_burst,
@@ -106,6 +140,7 @@ impl Application {
             database,
             statistics,
             flusher,
+            purge,
         })
     }
 
@@ -131,6 +166,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let served = self.server.await.context("serving HTTP");
         self.flusher.abort();
+        self.purge.abort();
         self.statistics.flush_logged().await;
         served?;
         tracing::info!("server stopped; closing the database pool");
@@ -139,6 +175,30 @@ impl Application {
             .await
             .context("closing the database pool")
     }
+}
+
+/// How often each node purges the notifications past their retention.
+const NOTIFICATION_PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Purges expired notifications at start and then every
+/// [`NOTIFICATION_PURGE_EVERY`]. Every node runs it; deleting what another
+/// node already deleted is harmless. A failure is logged and retried at the
+/// next round.
+fn spawn_notification_purge(service: NotificationService) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(NOTIFICATION_PURGE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match service.purge_expired().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "expired notifications purged"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "notification purge failed; retried next round")
+                }
+            }
+        }
+    })
 }
 
 fn serve(

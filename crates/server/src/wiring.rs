@@ -4,11 +4,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use rr_application::ports::SystemClock;
+use rr_application::ports::{Notifier, SystemClock};
 use rr_application::services::{
     AttachmentPolicy, AttachmentPorts, AttachmentService, IdentityPolicy, IdentityPorts,
     IdentityService,
 };
+use rr_application::services::{NotificationPolicy, NotificationPorts, NotificationService};
 use rr_mail::LettreMailer;
 use rr_persistence::{Database, FsBlobStore};
 use rr_security::{
@@ -17,6 +18,37 @@ use rr_security::{
 };
 
 use crate::Settings;
+
+/// The administrators' statistics on `database`, with the configured
+/// small-cell threshold.
+///
+/// # Errors
+/// When `statistics.min_cell_people` is below the lowest threshold accepted.
+pub fn statistics(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<rr_application::services::StatisticsService> {
+    use rr_application::services::{StatisticsPolicy, StatisticsPorts, StatisticsService};
+    use rr_domain::statistics::MinCellPeople;
+
+    let min_cell_people =
+        MinCellPeople::new(settings.statistics.min_cell_people).with_context(|| {
+            format!(
+                "statistics.min_cell_people is {}: it must be at least {}",
+                settings.statistics.min_cell_people,
+                MinCellPeople::LOWEST
+            )
+        })?;
+    Ok(StatisticsService::new(
+        StatisticsPorts {
+            query: database.statistics_query(),
+            reference_data: database.reference_data(),
+            audit: database.audit_log(),
+            clock: Arc::new(SystemClock),
+        },
+        StatisticsPolicy { min_cell_people },
+    ))
+}
 
 /// The key material: configured, or (outside production, checked by the
 /// settings) generated under the development directory with a warning.
@@ -100,4 +132,126 @@ pub fn attachments(settings: &Settings, database: &Database) -> anyhow::Result<A
             max_per_resource: limits.max_per_resource,
         },
     ))
+}
+
+/// The notification use cases: the inboxes on the database, mail through
+/// the `[mail]` relay to those who consented, the address opened with the
+/// field cipher of the key material, links to `identity.frontend_url`, and
+/// `notifications.retention_days`.
+///
+/// # Errors
+/// When a key or the mail settings are unusable.
+pub fn notifications(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<NotificationService> {
+    let material = key_material(settings)?;
+    let ports = NotificationPorts {
+        notifications: database.notifications(),
+        users: database.users(),
+        mailer: Arc::new(LettreMailer::new(&settings.mail).context("setting up mail")?),
+        cipher: Arc::new(
+            XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
+        ),
+        clock: Arc::new(SystemClock),
+    };
+    let policy = NotificationPolicy {
+        frontend_url: settings
+            .identity
+            .frontend_url
+            .trim_end_matches('/')
+            .to_owned(),
+        retention: settings.notifications.retention(),
+    };
+    Ok(NotificationService::new(ports, policy))
+}
+
+/// The [`Notifier`] the other use cases call (after their change is
+/// committed): `service` itself, sharing its ports.
+#[must_use]
+pub fn notifier(service: &NotificationService) -> Arc<dyn Notifier> {
+    Arc::new(service.clone())
+}
+
+/// The comment use cases on the database, telling replies through
+/// `notifier`, spending the per-account `write_limits`, bounded by
+/// `[comments]`.
+///
+/// # Errors
+/// When `[comments]` is out of its bounds.
+pub fn comments(
+    settings: &Settings,
+    database: &Database,
+    notifier: Arc<dyn Notifier>,
+    write_limits: Arc<rr_application::services::WriteLimiter>,
+) -> anyhow::Result<rr_application::services::CommentService> {
+    use rr_application::services::{CommentPorts, CommentService};
+    let policy = settings.comments.policy()?;
+    Ok(CommentService::new(
+        CommentPorts {
+            comments: database.comments(),
+            resources: database.resources(),
+            users: database.users(),
+            notifier,
+            write_limits,
+            clock: Arc::new(SystemClock),
+        },
+        policy,
+    ))
+}
+
+/// The moderation use cases: reports, the log and the queue on the
+/// database, decisions on resources through `resources`, authors told
+/// through `notifier`, reports within `write_limits`, the threshold of
+/// `[moderation]`.
+#[must_use]
+pub fn moderation(
+    settings: &Settings,
+    database: &Database,
+    resources: rr_application::services::ResourceService,
+    notifier: Arc<dyn Notifier>,
+    write_limits: Arc<rr_application::services::WriteLimiter>,
+) -> rr_application::services::ModerationService {
+    use rr_application::services::{ModerationPorts, ModerationService};
+    ModerationService::new(
+        ModerationPorts {
+            reports: database.reports(),
+            log: database.moderation_log(),
+            queue: database.moderation_queue(),
+            resources: database.resources(),
+            comments: database.comments(),
+            users: database.users(),
+            notifier,
+            audit: database.audit_log(),
+            write_limits,
+            clock: Arc::new(SystemClock),
+        },
+        settings.moderation.policy(),
+        resources,
+    )
+}
+
+/// Account administration and the staff access journal on `database`,
+/// opening personal data with the field cipher of the key material and
+/// finding emails through its blind index.
+///
+/// # Errors
+/// When a key is unusable.
+pub fn accounts(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<rr_application::services::AccountAdminService> {
+    use rr_application::services::{AccountAdminPorts, AccountAdminService};
+    let material = key_material(settings)?;
+    Ok(AccountAdminService::new(AccountAdminPorts {
+        users: database.users(),
+        directory: database.account_directory(),
+        journal: database.staff_access_journal(),
+        cipher: Arc::new(
+            XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
+        ),
+        blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
+        audit: database.audit_log(),
+        clock: Arc::new(SystemClock),
+    }))
 }

@@ -134,6 +134,40 @@ pub fn seal_profile(
     })
 }
 
+/// Opens every field of a stored account's profile (the inverse of
+/// [`seal_profile`]).
+///
+/// # Errors
+/// As [`FieldCipher::open`]; [`CryptoError::Internal`] when an opened value
+/// is not a valid one (corrupt data).
+pub fn open_profile(
+    cipher: &dyn FieldCipher,
+    user: &rr_domain::identity::UserRecord,
+) -> Result<Profile, CryptoError> {
+    use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber};
+
+    let open = |field: &str, sealed: &Sealed| -> Result<String, CryptoError> {
+        let bytes = cipher.open(&user.data_key, user.id, field, sealed)?;
+        String::from_utf8(bytes).map_err(|e| CryptoError::Internal(Box::new(e)))
+    };
+    let corrupt = |e: rr_domain::DomainError| CryptoError::Internal(Box::new(e));
+    Ok(Profile {
+        email: Email::parse(&open(fields::EMAIL, &user.email)?).map_err(corrupt)?,
+        first_name: PersonName::parse(&open(fields::FIRST_NAME, &user.first_name)?)
+            .map_err(corrupt)?,
+        last_name: PersonName::parse(&open(fields::LAST_NAME, &user.last_name)?)
+            .map_err(corrupt)?,
+        country: CountryCode::parse(&open(fields::COUNTRY, &user.country)?).map_err(corrupt)?,
+        phone: user
+            .phone
+            .as_ref()
+            .map(|sealed| {
+                open(fields::PHONE, sealed).and_then(|p| PhoneNumber::parse(&p).map_err(corrupt))
+            })
+            .transpose()?,
+    })
+}
+
 /// Keyed, deterministic index of a normalised email (HMAC), so uniqueness and
 /// login lookups work without storing the address in clear. Its key is not the
 /// master key.

@@ -745,6 +745,7 @@ impl IdentityFixture {
                 last_name: PersonName::parse("Martin").map_err(invalid)?,
                 country: CountryCode::parse("FR").map_err(invalid)?,
                 phone: None,
+                region: None,
                 password: Password::new(password),
                 accepted_policy_version: "2026-11".into(),
                 age_declaration: true,

@@ -168,19 +168,29 @@ impl DatabaseHealth for SwitchableHealth {
     }
 }
 
+mod accounts;
 mod attachments;
+mod comments;
 mod engagement;
 mod identity;
+mod moderation;
+mod notifications;
 mod resources;
+mod statistics;
 
+pub use accounts::{AccountAdminFixture, FakeStaffAccessJournal, account_admin_fixture};
 pub use attachments::{
     AttachmentFixture, ChunkSource, FakeAttachments, FakeBlobStore, attachment_fixture,
     idle_attachment_service,
 };
+pub use comments::FakeComments;
 pub use engagement::FakeEngagement;
 pub use identity::{
     FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens,
     FakeSecretTokens, FakeSessions, FakeStrength, FakeTotp, FakeUsers, IdentityFixture, Outbox,
     SettableClock, identity_fixture,
 };
+pub use moderation::FakeModeration;
+pub use notifications::{FailingMailer, FakeNotifications, RecordingNotifier};
 pub use resources::{FakeCatalogue, FakeResources, RecordingStatistics};
+pub use statistics::{FakeStatisticsQuery, StatisticsEvent};

@@ -7,7 +7,9 @@ mod email;
 mod password_policy;
 mod profile;
 mod record;
+mod region;
 mod role;
+mod staff_access;
 mod username;
 
 pub use access::{Actor, AuthenticatedActor};
@@ -15,7 +17,9 @@ pub use email::Email;
 pub use password_policy::{PasswordRule, check_structure};
 pub use profile::{CountryCode, PersonName, PhoneNumber, Profile};
 pub use record::{AccountStatus, KeyId, Sealed, UserRecord, WrappedKey};
+pub use region::Region;
 pub use role::Role;
+pub use staff_access::{AccessId, AccessReason, PersonalField, UsernamePrefix};
 pub use username::Username;
 
 use uuid::Uuid;

@@ -1,7 +1,7 @@
 use time::OffsetDateTime;
 
 use crate::credentials::PasswordHash;
-use crate::identity::{Role, UserId, Username};
+use crate::identity::{Region, Role, UserId, Username};
 
 /// Identifier of a master key, recorded beside what it wrapped so that keys can rotate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -89,6 +89,12 @@ pub struct UserRecord {
     /// The citizen objected to statistics (GDPR Art. 21): their consultations
     /// and searches are not counted.
     pub statistics_objection: bool,
+    /// Region of residence, if the citizen gave it. Kept in clear: a coarse,
+    /// non-identifying attribute by which statistics are grouped.
+    pub region: Option<Region>,
+    /// The citizen agreed to receive emails beyond security mail
+    /// (news, announcements); off unless given, withdrawable at any time.
+    pub communications_consent: bool,
     /// Creation time.
     pub created_at: OffsetDateTime,
     /// Last change.

@@ -8,7 +8,7 @@ mod content;
 mod lifecycle;
 mod search;
 
-pub use access::{ResourceFacts, can_edit, can_view};
+pub use access::{ResourceFacts, can_edit, can_view, edit_refusal};
 pub use attachment::{AttachmentId, AttachmentType, BlobDigest, FileName};
 pub use content::{Body, ExternalLink, Summary, Title};
 pub use lifecycle::{Lifecycle, TransitionError};

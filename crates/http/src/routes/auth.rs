@@ -6,7 +6,7 @@ use rr_application::AppError;
 use rr_application::services::IdentityService;
 use rr_application::services::identity::{LoginOutcome, NewAccount, TokenPair};
 use rr_domain::credentials::Password;
-use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber, Username};
+use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber, Region, Username};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -45,6 +45,10 @@ pub struct RegisterRequest {
     /// Optional phone, international form: `+` and 8 to 15 digits.
     #[schema(pattern = "^\\+[1-9][0-9]{7,14}$")]
     pub phone: Option<String>,
+    /// Optional region of residence: INSEE code of a French region (`11`,
+    /// `84`…) or `99` outside France. Statistics are grouped by it.
+    #[schema(pattern = "^[0-9]{2}$", example = "84")]
+    pub region: Option<String>,
     /// At least 12 characters with upper and lower case, a digit and a special
     /// character, or a passphrase of about 80 bits; not common nor breached.
     #[schema(max_length = 128, format = Password)]
@@ -64,6 +68,7 @@ impl RegisterRequest {
         let last_name = fields.parse("lastName", &self.last_name, PersonName::parse);
         let country = fields.parse("country", &self.country, CountryCode::parse);
         let phone = fields.parse_opt("phone", self.phone.as_deref(), PhoneNumber::parse);
+        let region = fields.parse_opt("region", self.region.as_deref(), Region::parse);
         fields.finish()?;
         Ok(NewAccount {
             email: present(email)?,
@@ -72,6 +77,7 @@ impl RegisterRequest {
             last_name: present(last_name)?,
             country: present(country)?,
             phone: present(phone)?,
+            region: present(region)?,
             password: Password::new(self.password),
             accepted_policy_version: self.accepted_policy_version,
             age_declaration: self.age_declaration,

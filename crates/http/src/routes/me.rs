@@ -4,7 +4,9 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use rr_application::services::IdentityService;
 use rr_application::services::identity::{AccountView, ProfileChanges, SessionView};
 use rr_domain::credentials::Password;
-use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber, SessionId, Username};
+use rr_domain::identity::{
+    CountryCode, Email, PersonName, PhoneNumber, Region, SessionId, Username,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -41,6 +43,12 @@ pub struct AccountResponse {
     /// Whether the citizen objected to statistics: their consultations and
     /// searches are not counted.
     pub statistics_objection: bool,
+    /// Region of residence: INSEE code of a French region (`11`, `84`…) or
+    /// `99` outside France; `null` if not given.
+    #[schema(example = "84")]
+    pub region: Option<&'static str>,
+    /// Whether the citizen agreed to receive emails beyond security mail.
+    pub communications_consent: bool,
     /// Creation time.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -60,6 +68,8 @@ impl From<AccountView> for AccountResponse {
             role: view.role.as_str(),
             two_factor_enabled: view.two_factor_enabled,
             statistics_objection: view.statistics_objection,
+            region: view.region.map(Region::code),
+            communications_consent: view.communications_consent,
             created_at: view.created_at,
         }
     }
@@ -105,6 +115,14 @@ pub struct ProfilePatch {
     /// `true` objects to statistics (GDPR Art. 21): one's consultations and
     /// searches are no longer counted; `false` withdraws the objection.
     pub statistics_objection: Option<bool>,
+    /// New region: INSEE code of a French region or `99` outside France;
+    /// `null` removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "11")]
+    pub region: Option<Option<String>>,
+    /// `true` agrees to receive emails beyond security mail (news,
+    /// announcements); `false` withdraws.
+    pub communications_consent: Option<bool>,
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
@@ -130,6 +148,13 @@ impl ProfilePatch {
                 .parse("phone", &raw, PhoneNumber::parse)
                 .map(|p| Some(Some(p))),
         };
+        let region = match self.region {
+            None => Some(None),
+            Some(None) => Some(Some(None)),
+            Some(Some(raw)) => fields
+                .parse("region", &raw, Region::parse)
+                .map(|r| Some(Some(r))),
+        };
         fields.finish()?;
         Ok(ProfileChanges {
             email: present(email)?,
@@ -139,6 +164,8 @@ impl ProfilePatch {
             country: present(country)?,
             phone: present(phone)?,
             statistics_objection: self.statistics_objection,
+            region: present(region)?,
+            communications_consent: self.communications_consent,
         })
     }
 }

@@ -275,7 +275,10 @@ fn ok(view: ResourceView) -> HttpResponse {
     tag = "Resources",
     security(("bearerAuth" = [])),
     request_body = NewResourceRequest,
-    responses((status = 201, description = "The draft.", body = ResourceResponse))
+    responses(
+        (status = 201, description = "The draft.", body = ResourceResponse),
+        (status = 429, description = crate::problem::WRITE_RATE_LIMITED, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+    )
 )]
 #[post("/resources")]
 pub async fn create(

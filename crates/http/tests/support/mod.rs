@@ -13,12 +13,21 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderMap, HeaderName};
 use actix_web::test::{self, TestRequest};
-use rr_application::ports::{ReferenceDataRepository, ResourceRecord};
+use rr_application::ports::{Notifier, ReferenceDataRepository, ResourceRecord};
 use rr_application::services::identity::{LoginOutcome, StaffAccount};
 use rr_application::services::{
     AttachmentPolicy, EngagementPorts, EngagementService, HealthService, ReferenceDataService,
-    ResourcePorts, ResourceService,
+    ResourcePorts, ResourceService, WriteLimitPolicy, WriteLimiter,
 };
+use rr_application::services::{CommentPolicy, CommentPorts, CommentService};
+use rr_application::services::{ModerationPolicy, ModerationPorts, ModerationService};
+use rr_application::services::{NotificationPolicy, NotificationPorts, NotificationService};
+use rr_application::services::{StatisticsPolicy, StatisticsPorts, StatisticsService};
+use rr_application::test_util::FakeComments;
+use rr_application::test_util::FakeModeration;
+use rr_application::test_util::FakeNotifications;
+use rr_application::test_util::FakeStatisticsQuery;
+use rr_application::test_util::{AccountAdminFixture, account_admin_fixture};
 use rr_application::test_util::{
     AttachmentFixture, FakeCatalogue, FakeEngagement, FakeResources, FakeTotp, IdentityFixture,
     InMemoryReferenceData, RecordingStatistics, SwitchableHealth, attachment_fixture,
@@ -100,6 +109,19 @@ pub struct World {
     pub attachments: AttachmentFixture,
     /// Categories, relation types and resource types (none by default).
     pub reference: Arc<dyn ReferenceDataRepository>,
+    /// Per-account write budgets, on the fixture's clock (the citizen
+    /// defaults; a test may build a tighter one on `fx.clock`).
+    pub write_limits: Arc<WriteLimiter>,
+    /// The inboxes, over the fixture's accounts and [`World::resources`].
+    pub notifications: Arc<FakeNotifications>,
+    /// Reports, the moderation log and the queue, over [`World::resources`].
+    pub moderation: Arc<FakeModeration>,
+    /// Comments, over the fixture's accounts.
+    pub comments: Arc<FakeComments>,
+    /// What the administrators' statistics count, over the fixture's accounts.
+    pub statistics_events: Arc<FakeStatisticsQuery>,
+    /// Account administration on the fixture, and the staff access journal.
+    pub accounts: AccountAdminFixture,
 }
 
 impl World {
@@ -113,13 +135,105 @@ impl World {
         let fx = identity_fixture();
         let resources = Arc::new(FakeResources::default());
         let attachments = attachment_fixture(resources.clone(), fx.clock.clone(), policy);
+        let notifications = Arc::new(FakeNotifications::new(fx.users.clone(), resources.clone()));
+        let write_limits = Arc::new(WriteLimiter::new(
+            &WriteLimitPolicy::default(),
+            fx.clock.clone(),
+        ));
+        let moderation = Arc::new(FakeModeration::new(resources.clone(), fx.users.clone()));
+        let comments = Arc::new(FakeComments::new(fx.users.clone()));
+        let statistics_events = Arc::new(FakeStatisticsQuery::new(fx.users.clone()));
+        let accounts = account_admin_fixture(&fx);
         Self {
+            accounts,
+            statistics_events,
             fx,
             resources,
+            moderation,
+            comments,
             statistics: Arc::default(),
             attachments,
             reference: Arc::new(InMemoryReferenceData::default()),
+            write_limits,
+            notifications,
         }
+    }
+
+    /// The notification use cases on [`World::notifications`], mailing
+    /// through the fixture's outbox.
+    pub fn notification_service(&self) -> NotificationService {
+        NotificationService::new(
+            NotificationPorts {
+                notifications: self.notifications.clone(),
+                users: self.fx.users.clone(),
+                mailer: self.fx.outbox.clone(),
+                cipher: self.fx.cipher.clone(),
+                clock: self.fx.clock.clone(),
+            },
+            NotificationPolicy::default(),
+        )
+    }
+
+    /// The [`Notifier`] other services are given: the notification service
+    /// of [`World::notification_service`].
+    pub fn notifier(&self) -> Arc<dyn Notifier> {
+        Arc::new(self.notification_service())
+    }
+
+    /// The comment use cases on [`World::comments`] and [`World::resources`],
+    /// telling through [`World::notifier`], within [`World::write_limits`].
+    pub fn comment_service(&self) -> CommentService {
+        CommentService::new(
+            CommentPorts {
+                comments: self.comments.clone(),
+                resources: self.resources.clone(),
+                users: self.fx.users.clone(),
+                notifier: self.notifier(),
+                write_limits: self.write_limits.clone(),
+                clock: self.fx.clock.clone(),
+            },
+            CommentPolicy::default(),
+        )
+    }
+
+    /// The resource use cases on [`World::resources`], recording moderators'
+    /// decisions in [`World::moderation`] and telling through [`World::notifier`].
+    pub fn resource_service(&self) -> ResourceService {
+        let fx = &self.fx;
+        ResourceService::new(ResourcePorts {
+            resources: self.resources.clone(),
+            catalogue: Arc::new(FakeCatalogue::new(self.resources.clone(), fx.users.clone())),
+            statistics: self.statistics.clone(),
+            users: fx.users.clone(),
+            reference_data: self.reference.clone(),
+            audit: fx.audit.clone(),
+            clock: fx.clock.clone(),
+            write_limits: self.write_limits.clone(),
+            moderation_log: self.moderation.clone(),
+            notifier: self.notifier(),
+        })
+    }
+
+    /// The moderation use cases on [`World::moderation`], [`World::resources`]
+    /// and [`World::comments`], under `policy`, within [`World::write_limits`].
+    pub fn moderation_service(&self, policy: ModerationPolicy) -> ModerationService {
+        let fx = &self.fx;
+        ModerationService::new(
+            ModerationPorts {
+                reports: self.moderation.clone(),
+                log: self.moderation.clone(),
+                queue: self.moderation.clone(),
+                resources: self.resources.clone(),
+                comments: self.comments.clone(),
+                users: fx.users.clone(),
+                notifier: self.notifier(),
+                audit: fx.audit.clone(),
+                write_limits: self.write_limits.clone(),
+                clock: fx.clock.clone(),
+            },
+            policy,
+            self.resource_service(),
+        )
     }
 
     /// The application on [`World::services`], with [`settings`].
@@ -138,15 +252,7 @@ impl World {
             health: HealthService::new(Arc::new(SwitchableHealth::new(true))),
             attachments: self.attachments.service.clone(),
             identity: fx.service.clone(),
-            resources: ResourceService::new(ResourcePorts {
-                resources: self.resources.clone(),
-                catalogue: Arc::new(FakeCatalogue::new(self.resources.clone(), fx.users.clone())),
-                statistics: self.statistics.clone(),
-                users: fx.users.clone(),
-                reference_data: self.reference.clone(),
-                audit: fx.audit.clone(),
-                clock: fx.clock.clone(),
-            }),
+            resources: self.resource_service(),
             engagement: EngagementService::new(EngagementPorts {
                 resources: self.resources.clone(),
                 engagement: Arc::new(FakeEngagement::new(
@@ -155,6 +261,19 @@ impl World {
                 )),
                 clock: fx.clock.clone(),
             }),
+            comments: self.comment_service(),
+            notifications: self.notification_service(),
+            moderation: self.moderation_service(ModerationPolicy::default()),
+            statistics: StatisticsService::new(
+                StatisticsPorts {
+                    query: self.statistics_events.clone(),
+                    reference_data: self.reference.clone(),
+                    audit: fx.audit.clone(),
+                    clock: fx.clock.clone(),
+                },
+                StatisticsPolicy::default(),
+            ),
+            accounts: self.accounts.service.clone(),
             auth_rate_limit: ClientRateLimit::new(6_000, 1_000, false),
             metrics: Metrics::new().unwrap(),
             version: VersionInfo {

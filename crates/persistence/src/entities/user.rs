@@ -34,6 +34,10 @@ pub struct Model {
     pub updated_at: PrimitiveDateTime,
     /// The citizen objected to statistics (GDPR Art. 21): not counted.
     pub statistics_objection: bool,
+    /// INSEE region code, or `99` outside France; in clear (statistics group by it).
+    pub region: Option<String>,
+    /// Agreed to emails beyond security mail.
+    pub communications_consent: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

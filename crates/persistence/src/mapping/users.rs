@@ -3,7 +3,7 @@
 use rr_application::RepositoryError;
 use rr_domain::credentials::PasswordHash;
 use rr_domain::identity::{
-    AccountStatus, KeyId, Role, Sealed, UserId, UserRecord, Username, WrappedKey,
+    AccountStatus, KeyId, Region, Role, Sealed, UserId, UserRecord, Username, WrappedKey,
 };
 use sea_orm::ActiveValue::Set;
 
@@ -60,6 +60,8 @@ pub(crate) fn user_row(user: &UserRecord) -> Result<user::ActiveModel, Repositor
         created_at: Set(to_column(user.created_at)?),
         updated_at: Set(to_column(user.updated_at)?),
         statistics_objection: Set(user.statistics_objection),
+        region: Set(user.region.map(|region| region.code().to_owned())),
+        communications_consent: Set(user.communications_consent),
     })
 }
 
@@ -113,6 +115,13 @@ impl TryFrom<user::Model> for UserRecord {
             locked_until: row.locked_until.map(from_column),
             policy_version: row.policy_version,
             statistics_objection: row.statistics_objection,
+            region: row
+                .region
+                .as_deref()
+                .map(Region::parse)
+                .transpose()
+                .map_err(|e| corrupt(TABLE, id, e))?,
+            communications_consent: row.communications_consent,
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -152,6 +161,8 @@ mod tests {
             policy_version: "2026-11".into(),
             created_at: datetime!(2026-11-29 10:00),
             statistics_objection: false,
+            region: Some("84".into()),
+            communications_consent: false,
             updated_at: datetime!(2026-11-29 10:00),
         }
     }
@@ -161,16 +172,18 @@ mod tests {
         let user = UserRecord::try_from(row()).unwrap();
         assert_eq!(user.status, AccountStatus::Active);
         assert_eq!(user.role, Role::Citizen);
+        assert_eq!(user.region, Some(Region::AuvergneRhoneAlpes));
     }
 
     #[test]
     fn corrupt_rows_are_internal_errors() {
-        let corruptions: [fn(&mut user::Model); 5] = [
+        let corruptions: [fn(&mut user::Model); 6] = [
             |r| r.role = "admin".into(),
             |r| r.username = "_bad".into(),
             |r| r.failed_logins = -1,
             |r| r.status = "suspended".into(),
             |r| r.suspension_reason = Some("spam".into()),
+            |r| r.region = Some("FR".into()),
         ];
         for corrupt in corruptions {
             let mut row = row();

@@ -51,6 +51,8 @@ pub fn user(n: u8) -> UserRecord {
         locked_until: None,
         policy_version: "2026-11".into(),
         statistics_objection: false,
+        region: None,
+        communications_consent: false,
         created_at: now(),
         updated_at: now(),
     }

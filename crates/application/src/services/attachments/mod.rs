@@ -22,7 +22,7 @@ use std::sync::Arc;
 use futures_util::lock::Mutex;
 use rr_domain::identity::Actor;
 use rr_domain::resource::{
-    AttachmentId, BlobDigest, FileName, ResourceFacts, ResourceId, can_edit, can_view,
+    AttachmentId, BlobDigest, FileName, ResourceFacts, ResourceId, can_edit, can_view, edit_refusal,
 };
 
 use crate::AppError;
@@ -198,7 +198,7 @@ impl AttachmentService {
         if can_edit(actor, &facts(&record)) {
             Ok(record)
         } else {
-            Err(AppError::Forbidden("forbidden"))
+            Err(AppError::Forbidden(edit_refusal(actor, &facts(&record))))
         }
     }
 

@@ -3,7 +3,7 @@
 
 use rr_domain::credentials::Password;
 use rr_domain::identity::{
-    CountryCode, Email, PersonName, PhoneNumber, Role, SessionId, UserId, Username,
+    CountryCode, Email, PersonName, PhoneNumber, Region, Role, SessionId, UserId, Username,
 };
 use time::OffsetDateTime;
 
@@ -22,6 +22,8 @@ pub struct NewAccount {
     pub country: CountryCode,
     /// Optional phone.
     pub phone: Option<PhoneNumber>,
+    /// Optional region of residence (statistics are grouped by it).
+    pub region: Option<Region>,
     /// Chosen password (the policy is checked by the use case).
     pub password: Password,
     /// Privacy policy version the person accepted.
@@ -64,6 +66,10 @@ pub struct ProfileChanges {
     pub phone: Option<Option<PhoneNumber>>,
     /// Object to statistics (`true`) or withdraw the objection (`false`).
     pub statistics_objection: Option<bool>,
+    /// New region: `Some(None)` removes it.
+    pub region: Option<Option<Region>>,
+    /// Agree to emails beyond security mail (`true`) or withdraw (`false`).
+    pub communications_consent: Option<bool>,
 }
 
 /// Tokens handed out at login and refresh.
@@ -124,6 +130,10 @@ pub struct AccountView {
     pub two_factor_enabled: bool,
     /// The citizen objected to statistics.
     pub statistics_objection: bool,
+    /// Region of residence, if given.
+    pub region: Option<Region>,
+    /// The citizen agreed to emails beyond security mail.
+    pub communications_consent: bool,
     /// Creation time.
     pub created_at: OffsetDateTime,
 }

@@ -163,38 +163,7 @@ impl IdentityService {
 
     /// The clear profile of a stored account.
     fn open_profile(&self, user: &UserRecord) -> Result<Profile, AppError> {
-        use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber};
-
-        use crate::ports::fields;
-
-        let open =
-            |field: &str, sealed: &rr_domain::identity::Sealed| -> Result<String, AppError> {
-                let bytes = self
-                    .ports
-                    .cipher
-                    .open(&user.data_key, user.id, field, sealed)
-                    .map_err(crypto_error)?;
-                String::from_utf8(bytes).map_err(AppError::internal)
-            };
-        let corrupt = |e: rr_domain::DomainError| {
-            AppError::internal(format!("stored profile is invalid: {e}"))
-        };
-        Ok(Profile {
-            email: Email::parse(&open(fields::EMAIL, &user.email)?).map_err(corrupt)?,
-            first_name: PersonName::parse(&open(fields::FIRST_NAME, &user.first_name)?)
-                .map_err(corrupt)?,
-            last_name: PersonName::parse(&open(fields::LAST_NAME, &user.last_name)?)
-                .map_err(corrupt)?,
-            country: CountryCode::parse(&open(fields::COUNTRY, &user.country)?).map_err(corrupt)?,
-            phone: user
-                .phone
-                .as_ref()
-                .map(|sealed| {
-                    open(fields::PHONE, sealed)
-                        .and_then(|p| PhoneNumber::parse(&p).map_err(corrupt))
-                })
-                .transpose()?,
-        })
+        crate::ports::open_profile(self.ports.cipher.as_ref(), user).map_err(crypto_error)
     }
 
     /// A new citizen account: a fresh id and data key, the profile sealed under
@@ -232,6 +201,8 @@ impl IdentityService {
             locked_until: None,
             policy_version: self.policy.privacy_policy_version.clone(),
             statistics_objection: false,
+            region: None,
+            communications_consent: false,
             created_at: now,
             updated_at: now,
         })

@@ -31,6 +31,8 @@ impl IdentityService {
             role: user.role,
             two_factor_enabled: user.totp_enabled,
             statistics_objection: user.statistics_objection,
+            region: user.region,
+            communications_consent: user.communications_consent,
             created_at: user.created_at,
         })
     }
@@ -38,7 +40,9 @@ impl IdentityService {
     /// Rectifies the caller's profile. A new email must be verified again: a
     /// link goes to the new address and the account counts as unverified until
     /// it is used. The objection to statistics (GDPR Art. 21) is set here too,
-    /// and takes effect for every event not yet written. Role, status and id
+    /// and takes effect for every event not yet written (and, at query time,
+    /// for every statistic computed afterwards); so are the region and the
+    /// consent to communications, whose changes are audited with their time. Role, status and id
     /// cannot be changed here.
     ///
     /// # Errors
@@ -104,6 +108,15 @@ impl IdentityService {
         if let Some(objects) = changes.statistics_objection {
             user.statistics_objection = objects;
         }
+        if let Some(region) = changes.region {
+            user.region = region;
+        }
+        let consent_changed = changes
+            .communications_consent
+            .is_some_and(|agrees| agrees != user.communications_consent);
+        if let Some(agrees) = changes.communications_consent {
+            user.communications_consent = agrees;
+        }
         user.updated_at = self.ports.clock.now();
         match self.ports.users.update(&user).await {
             Ok(()) => {}
@@ -120,6 +133,8 @@ impl IdentityService {
                 email_changed.then_some("email_changed=true".to_owned()),
                 objection_changed
                     .then(|| format!("statistics_objection={}", user.statistics_objection)),
+                consent_changed
+                    .then(|| format!("communications_consent={}", user.communications_consent)),
             ]
             .into_iter()
             .flatten()

@@ -85,7 +85,8 @@ impl IdentityService {
             country: account.country,
             phone: account.phone,
         };
-        let record = self.new_record(account.username, email_index, &profile, password_hash)?;
+        let mut record = self.new_record(account.username, email_index, &profile, password_hash)?;
+        record.region = account.region;
         let id = record.id;
         match self.ports.users.insert(&record).await {
             Ok(()) => {}

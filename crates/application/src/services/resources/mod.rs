@@ -12,6 +12,7 @@ mod write;
 
 pub use catalogue::CatalogueRequest;
 pub use commands::{NewResource, ResourceChanges, ResourceView};
+pub(crate) use moderation::checked_reason;
 pub use moderation::{Decision, MAX_REASON_CHARS};
 
 use std::sync::Arc;
@@ -21,9 +22,10 @@ use rr_domain::resource::{Lifecycle, ResourceFacts, ResourceId, can_view};
 
 use crate::AppError;
 use crate::ports::{
-    AuditEvent, AuditLog, Clock, Consultation, ReferenceDataRepository, ResourceCatalogue,
-    ResourceRecord, ResourceRepository, StatisticsRecorder, UserRepository,
+    AuditEvent, AuditLog, Clock, Consultation, ModerationLog, Notifier, ReferenceDataRepository,
+    ResourceCatalogue, ResourceRecord, ResourceRepository, StatisticsRecorder, UserRepository,
 };
+use crate::services::WriteLimiter;
 
 /// Longest page of a listing.
 pub const MAX_PAGE: u64 = 100;
@@ -49,6 +51,12 @@ pub struct ResourcePorts {
     pub audit: Arc<dyn AuditLog>,
     /// Time.
     pub clock: Arc<dyn Clock>,
+    /// Per-account budget of resource creations.
+    pub write_limits: Arc<WriteLimiter>,
+    /// The moderation log (moderators' decisions).
+    pub moderation_log: Arc<dyn ModerationLog>,
+    /// Tells authors of moderators' decisions.
+    pub notifier: Arc<dyn Notifier>,
 }
 
 /// Resources for their authors.

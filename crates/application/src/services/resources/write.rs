@@ -2,19 +2,23 @@
 
 use rr_domain::identity::{Actor, AuthenticatedActor, UserId, Username};
 use rr_domain::reference::ReferenceId;
-use rr_domain::resource::{Lifecycle, ResourceId, Visibility, can_edit, can_view};
+use rr_domain::resource::{Lifecycle, ResourceId, Visibility, can_edit, can_view, edit_refusal};
 
 use super::{NewResource, ResourceChanges, ResourceService, ResourceView, facts};
 use crate::ports::ResourceRecord;
+use crate::services::WriteAction;
 use crate::{AppError, FieldViolation, RepositoryError};
 
 /// Most citizens a resource may be shared with.
 pub const MAX_SHARES: usize = 100;
 
 impl ResourceService {
-    /// Creates a draft of the caller's.
+    /// Creates a draft of the caller's, within their budget of creations
+    /// (see [`crate::services::write_limits`]).
     ///
     /// # Errors
+    /// [`AppError::WriteRateLimited`] when the caller created too many
+    /// resources lately;
     /// [`AppError::Invalid`] for an unknown or inactive category, an unknown
     /// resource or relation type, no relation type, or a sharing list that
     /// does not fit the visibility.
@@ -23,6 +27,9 @@ impl ResourceService {
         actor: &AuthenticatedActor,
         new: NewResource,
     ) -> Result<ResourceView, AppError> {
+        self.ports
+            .write_limits
+            .check(actor.user_id, WriteAction::Resource)?;
         let mut violations = Vec::new();
         let relation_types = self
             .check_classification(
@@ -88,7 +95,7 @@ impl ResourceService {
         let who = Actor::User(*actor);
         let mut record = self.visible(&who, id).await?;
         if !can_edit(&who, &facts(&record)) {
-            return Err(AppError::Forbidden("forbidden"));
+            return Err(AppError::Forbidden(edit_refusal(&who, &facts(&record))));
         }
         let mut violations = Vec::new();
         let relation_types = self
