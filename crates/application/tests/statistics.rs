@@ -722,3 +722,29 @@ async fn a_store_that_is_down_is_unavailable() {
     assert_eq!(err.code(), "service_unavailable");
     assert!(fx.audit.entries().is_empty());
 }
+
+#[tokio::test]
+async fn days_are_counted_once_when_no_day_is_small_enough_to_need_its_week_or_month() {
+    let mut w = world();
+    let people = w.citizens(10, None).await;
+    for day in 2..=4 {
+        let at = OffsetDateTime::new_utc(
+            Date::from_calendar_date(2026, time::Month::November, day).unwrap(),
+            time::Time::from_hms(10, 0, 0).unwrap(),
+        );
+        w.each(Measure::Favourites, at, &people, None, &[]);
+    }
+    let days = Period::new(date!(2026 - 11 - 02), date!(2026 - 11 - 05), Grouping::Day).unwrap();
+
+    let report = w
+        .service
+        .report(&admin(), request(&[Measure::Favourites], days))
+        .await
+        .unwrap();
+
+    assert!(report.rows.iter().all(|r| r.figures == tally(10, 10)));
+    // The days of the whole weeks and months around, counted once; no week
+    // or month: they add up to their days.
+    let asked: Vec<Grouping> = w.events.requests().iter().map(|r| r.grouping).collect();
+    assert_eq!(asked, [Grouping::Day]);
+}

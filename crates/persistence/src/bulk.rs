@@ -132,10 +132,8 @@ impl BulkLoader {
     ///
     /// On SQLite the connection does not wait for the disk
     /// (`synchronous = OFF`: a crash of the machine mid-load may corrupt the
-    /// file, which a seed can afford) and keeps a page cache of 1 GiB (the
-    /// comments' indexes take about 800 MiB for 5 million comments, and each
-    /// of their pages missing from the cache is read again per insert);
-    /// foreign keys stay checked. On MariaDB the session skips foreign key checks
+    /// file, which a seed can afford) and keeps a large page cache; foreign
+    /// keys stay checked. On MariaDB the session skips foreign key checks
     /// (`foreign_key_checks = 0`): each check is a random read of the parent
     /// table, which more than halves the load time of a million resources once the
     /// tables outgrow the buffer pool. The records must therefore reference
@@ -163,7 +161,7 @@ impl BulkLoader {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Off)
                     .busy_timeout(Duration::from_secs(30))
-                    .pragma("cache_size", "-1048576")
+                    .pragma("cache_size", "-262144")
                     .pragma("temp_store", "memory")
             });
         let conn = sea_orm::Database::connect(options)

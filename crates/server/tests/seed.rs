@@ -602,4 +602,14 @@ fn seed_refuses_the_production_profile_and_bad_sizes() {
         !dir.path().join("data").exists(),
         "nothing is created when refusing"
     );
+
+    // With a threshold of one report, any open report would have held its item.
+    let held = seed(
+        dir.path(),
+        &[("RR_MODERATION__REPORT_THRESHOLD", "1")],
+        &["--users", "5", "--resources", "5", "--reports", "1"],
+    );
+    assert!(!held.status.success());
+    let stderr = String::from_utf8_lossy(&held.stderr);
+    assert!(stderr.contains("--reports 0"), "{stderr}");
 }

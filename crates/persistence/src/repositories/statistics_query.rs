@@ -17,15 +17,17 @@ use crate::mapping::corrupt;
 /// [`StatisticsQuery`] in hand-written SQL: one `GROUP BY` per tally, the
 /// bucket computed by the engine from the event's instant (UTC).
 ///
-/// Each measure reads its own table. The accounts that object to statistics
-/// *now* (`users.statistics_objection`) are left out by a subquery read once
-/// ([`OBJECTORS`]), a region filter is a subquery of that region's accounts,
-/// and `users` is joined only to split by region; resources are joined only
-/// when a category or resource type must be read from them. The indexes of
-/// migration 000008 cover each measure's instant and the columns it reads,
-/// so that a period is a range scan of one index. Events of an account that
-/// no longer exists cannot be: their account is set to `NULL` (events) or
-/// they are deleted with it (favourites, marks), and resources keep theirs.
+/// Each measure reads its own table, on an index of migration 000008 led by
+/// its instant that holds every column the tally reads, so that a period is
+/// one range scan. Whatever else is needed is read once per statement, never
+/// looked up per event: the accounts that object to statistics *now*
+/// (`users.statistics_objection`, [`OBJECTORS`]) and the resources or
+/// accounts a filter keeps are subqueries; a split reads every resource's
+/// classification or every account's region as a derived table, which
+/// MariaDB keeps in memory ([`MARIADB_TEMPORARY`]). Events of an account
+/// that no longer exists cannot be: their account is set to `NULL` (events)
+/// or they are deleted with it (favourites, marks), and resources keep
+/// theirs.
 #[derive(Debug, Clone)]
 pub struct SeaOrmStatisticsQuery {
     conn: DatabaseConnection,
@@ -39,12 +41,21 @@ impl SeaOrmStatisticsQuery {
     }
 }
 
+/// Where an event's category and resource type are.
+#[derive(Clone, Copy)]
+enum Classification {
+    /// In these columns of the event's row (searches; resources themselves).
+    Columns(&'static str, &'static str),
+    /// In the resource the event is about.
+    OfResource,
+    /// Nowhere (registrations).
+    Unclassified,
+}
+
 /// Where one measure's events are and how to read them.
 struct Source {
     /// The events' table, as `e` (or `r`, `u` when they are the events).
     table: &'static str,
-    /// The join of the resources, when categories are read from them.
-    resources: Option<&'static str>,
     /// The account behind an event (`NULL` for a visitor's).
     person: &'static str,
     /// The event's instant.
@@ -53,10 +64,8 @@ struct Source {
     condition: Option<&'static str>,
     /// The resource an event is about (for relation types).
     resource: Option<&'static str>,
-    /// The category an event is classified in.
-    category: Option<&'static str>,
-    /// The resource type an event is classified in.
-    resource_type: Option<&'static str>,
+    /// Where its category and resource type are.
+    classification: Classification,
     /// Whether visitors (no account) have events of this kind.
     visitors: bool,
 }
@@ -69,72 +78,59 @@ impl Source {
 }
 
 fn source(measure: Measure) -> Source {
-    let resources = Some("JOIN resources r ON r.id = e.resource_id");
     match measure {
         Measure::Consultations => Source {
             table: "consultation_events e",
-            resources,
             person: "e.viewer_id",
             at: "e.occurred_at",
             condition: None,
             resource: Some("e.resource_id"),
-            category: Some("r.category_id"),
-            resource_type: Some("r.resource_type_id"),
+            classification: Classification::OfResource,
             visitors: true,
         },
         Measure::Searches => Source {
             table: "search_events e",
-            resources: None,
             person: "e.searcher_id",
             at: "e.occurred_at",
             condition: None,
             resource: None,
-            category: Some("e.category_id"),
-            resource_type: Some("e.resource_type_id"),
+            classification: Classification::Columns("e.category_id", "e.resource_type_id"),
             visitors: true,
         },
         Measure::Exploitations => Source {
             table: "resource_progress e",
-            resources,
             person: "e.user_id",
             at: "e.exploited_at",
             condition: Some("e.exploited = TRUE"),
             resource: Some("e.resource_id"),
-            category: Some("r.category_id"),
-            resource_type: Some("r.resource_type_id"),
+            classification: Classification::OfResource,
             visitors: false,
         },
         Measure::Favourites => Source {
             table: "favourites e",
-            resources,
             person: "e.user_id",
             at: "e.created_at",
             condition: None,
             resource: Some("e.resource_id"),
-            category: Some("r.category_id"),
-            resource_type: Some("r.resource_type_id"),
+            classification: Classification::OfResource,
             visitors: false,
         },
         Measure::Creations => Source {
             table: "resources r",
-            resources: None,
             person: "r.author_id",
             at: "r.created_at",
             condition: None,
             resource: Some("r.id"),
-            category: Some("r.category_id"),
-            resource_type: Some("r.resource_type_id"),
+            classification: Classification::Columns("r.category_id", "r.resource_type_id"),
             visitors: false,
         },
         Measure::Registrations => Source {
             table: "users u",
-            resources: None,
             person: "u.id",
             at: "u.created_at",
             condition: None,
             resource: None,
-            category: None,
-            resource_type: None,
+            classification: Classification::Unclassified,
             visitors: false,
         },
     }
@@ -179,12 +175,14 @@ fn bound(backend: DatabaseBackend, day: Date) -> Value {
     }
 }
 
-/// The region of an event's account, when a tally is split by region.
-const REGION_KEY: &str = "g.region";
-
 fn unsupported(measure: Measure, what: &str) -> RepositoryError {
     RepositoryError::Internal(format!("{} cannot be {what}", measure.as_str()).into())
 }
+
+/// On MariaDB, each statement may keep its temporary tables (a derived
+/// table of every resource's category, or of every account's region; a
+/// subquery's results) in memory up to this size, instead of 16 MiB.
+const MARIADB_TEMPORARY: &str = "max_heap_table_size = 268435456, tmp_table_size = 268435456";
 
 fn statement(
     backend: DatabaseBackend,
@@ -193,34 +191,63 @@ fn statement(
     let measure = request.measure;
     let source = source(measure);
     let filters: &TallyFilters = &request.filters;
-    let classified =
-        |column: Option<&'static str>, what: &str| column.ok_or_else(|| unsupported(measure, what));
-    let split = match request.split {
-        None => None,
-        Some(Dimension::Category) => Some(classified(source.category, "split by category")?),
-        Some(Dimension::ResourceType) => {
-            Some(classified(source.resource_type, "split by resource type")?)
-        }
-        Some(Dimension::Region) if source.is_accounts() => Some("u.region"),
-        Some(Dimension::Region) => Some(REGION_KEY),
-        Some(Dimension::RelationType) => {
+    let person = source.person;
+    // Columns of the two classifications: the event's own, or those of its
+    // resource (`rc` in a filter's subquery, `r` in a split's derived table).
+    let columns = |dimension: Dimension| match dimension {
+        Dimension::Category => "category_id",
+        _ => "resource_type_id",
+    };
+    let mut joins = String::new();
+    let mut optimizer: Vec<&str> = Vec::new();
+
+    // A split reads each event's value from a derived table (every
+    // resource's classification, every account's region) that MariaDB builds
+    // once in memory, rather than looking up a row per event: three to four
+    // times faster on a year of the seeded data.
+    let split: Option<String> = match (request.split, source.classification) {
+        (None, _) => None,
+        (Some(Dimension::RelationType), _) => {
             return Err(unsupported(measure, "split by relation type"));
         }
+        (Some(Dimension::Region), _) if source.is_accounts() => Some("u.region".to_owned()),
+        (Some(Dimension::Region), _) => {
+            joins.push_str(&format!(
+                " LEFT JOIN (SELECT gs.id, gs.region FROM users gs) g ON g.id = {person}"
+            ));
+            optimizer.push("derived_merge=off");
+            Some("g.region".to_owned())
+        }
+        (Some(dimension), Classification::Columns(category, resource_type)) => Some(
+            if dimension == Dimension::Category {
+                category
+            } else {
+                resource_type
+            }
+            .to_owned(),
+        ),
+        (Some(dimension), Classification::OfResource) => {
+            let resource = source
+                .resource
+                .ok_or_else(|| unsupported(measure, "split by its resource"))?;
+            joins.push_str(&format!(
+                " JOIN (SELECT rs.id, rs.{} AS split_value FROM resources rs) r \
+                 ON r.id = {resource}",
+                columns(dimension)
+            ));
+            optimizer.push("derived_merge=off");
+            Some("r.split_value".to_owned())
+        }
+        (Some(_), Classification::Unclassified) => {
+            return Err(unsupported(measure, "split by a classification"));
+        }
     };
-    let reads_resources = (filters.category.is_some()
-        || filters.resource_type.is_some()
-        || matches!(
-            request.split,
-            Some(Dimension::Category | Dimension::ResourceType)
-        ))
-        && source.category.is_some_and(|c| c.starts_with("r."));
 
-    let person = source.person;
     let mut select = format!(
         "SELECT {} AS bucket",
         bucket(backend, request.grouping, source.at)
     );
-    if let Some(key) = split {
+    if let Some(key) = &split {
         select.push_str(&format!(", {key} AS split_key"));
     }
     select.push_str(&format!(
@@ -231,16 +258,11 @@ fn statement(
             ", COUNT(CASE WHEN {person} IS NULL THEN 1 END) AS visitors"
         ));
     }
-    let mut sql = format!("{select} FROM {}", source.table);
-    if reads_resources && let Some(join) = source.resources {
-        sql.push(' ');
-        sql.push_str(join);
-    }
-    if split == Some(REGION_KEY) {
-        sql.push_str(&format!(" LEFT JOIN users g ON g.id = {person}"));
-    }
     let at = source.at;
-    sql.push_str(&format!(" WHERE {at} >= ? AND {at} < ?"));
+    let mut sql = format!(
+        "{select} FROM {}{joins} WHERE {at} >= ? AND {at} < ?",
+        source.table
+    );
     let mut values = vec![bound(backend, request.from), bound(backend, request.to)];
     if source.is_accounts() {
         sql.push_str(" AND u.statistics_objection = FALSE");
@@ -254,29 +276,47 @@ fn statement(
     if let Some(condition) = source.condition {
         sql.push_str(&format!(" AND {condition}"));
     }
-    if let Some(category) = filters.category {
-        sql.push_str(&format!(
-            " AND {} = ?",
-            classified(source.category, "filtered by category")?
-        ));
-        values.push(Value::from(category.as_uuid()));
+    // A category or resource type filter: the event's own column, or a
+    // subquery of the matching resources, read once.
+    for (dimension, id) in [
+        (Dimension::Category, filters.category),
+        (Dimension::ResourceType, filters.resource_type),
+    ] {
+        let Some(id) = id else { continue };
+        let column = columns(dimension);
+        match (source.classification, source.resource) {
+            (Classification::Columns(category, resource_type), _) => {
+                let own = if dimension == Dimension::Category {
+                    category
+                } else {
+                    resource_type
+                };
+                sql.push_str(&format!(" AND {own} = ?"));
+            }
+            (Classification::OfResource, Some(resource)) => sql.push_str(&format!(
+                " AND {resource} IN (SELECT rc.id FROM resources rc WHERE rc.{column} = ?)"
+            )),
+            _ => return Err(unsupported(measure, "filtered by a classification")),
+        }
+        values.push(Value::from(id.as_uuid()));
     }
-    if let Some(resource_type) = filters.resource_type {
-        sql.push_str(&format!(
-            " AND {} = ?",
-            classified(source.resource_type, "filtered by resource type")?
-        ));
-        values.push(Value::from(resource_type.as_uuid()));
-    }
+    // A relation type: the resources that have it (or not), read once; on
+    // MariaDB as a materialised subquery rather than a semi-join, which it
+    // would run as a lookup per event.
     if let Some(relation) = filters.relation_type {
-        let resource = classified(source.resource, "filtered by relation type")?;
+        let resource = source
+            .resource
+            .ok_or_else(|| unsupported(measure, "filtered by relation type"))?;
         let (not, id) = match relation {
-            RelationFilter::With(id) => ("", id),
+            RelationFilter::With(id) => {
+                optimizer.push("semijoin=off");
+                ("", id)
+            }
             RelationFilter::Without(id) => ("NOT ", id),
         };
         sql.push_str(&format!(
-            " AND {not}EXISTS (SELECT 1 FROM resource_relation_types rt \
-             WHERE rt.resource_id = {resource} AND rt.relation_type_id = ?)"
+            " AND {resource} {not}IN (SELECT rt.resource_id FROM resource_relation_types rt \
+             WHERE rt.relation_type_id = ?)"
         ));
         values.push(Value::from(id.as_uuid()));
     }
@@ -294,6 +334,13 @@ fn statement(
     sql.push_str(" GROUP BY bucket");
     if split.is_some() {
         sql.push_str(", split_key");
+    }
+    if backend == DatabaseBackend::MySql {
+        let mut settings = MARIADB_TEMPORARY.to_owned();
+        if !optimizer.is_empty() {
+            settings.push_str(&format!(", optimizer_switch = '{}'", optimizer.join(",")));
+        }
+        sql = format!("SET STATEMENT {settings} FOR {sql}");
     }
     Ok(Statement::from_sql_and_values(backend, sql, values))
 }

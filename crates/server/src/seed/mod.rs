@@ -34,7 +34,6 @@ use rand::RngExt as _;
 use rand::rngs::Xoshiro256PlusPlus;
 use rr_application::ports::PasswordHasher as _;
 use rr_application::ports::{CommentRecord, ReportRecord};
-use rr_application::services::ModerationPolicy;
 use rr_domain::credentials::Password;
 use rr_domain::identity::UserRecord;
 use rr_domain::resource::ResourceId;
@@ -186,6 +185,18 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
     let comments = args
         .comments
         .unwrap_or_else(|| u64::from(args.resources) * COMMENTS_PER_RESOURCE);
+    let reports = args.reports.unwrap_or(comments / COMMENTS_PER_REPORT);
+    // Below the number of open reports that holds an item.
+    let per_target = settings
+        .moderation
+        .policy()
+        .report_threshold
+        .saturating_sub(1);
+    anyhow::ensure!(
+        per_target > 0 || reports == 0,
+        "moderation.report_threshold is 1: any report holds its item; seed with --reports 0"
+    );
+    let per_target = u32::try_from(per_target).unwrap_or(u32::MAX);
     let job = Job {
         users: usize::try_from(args.users)?,
         resources: usize::try_from(args.resources)?,
@@ -203,17 +214,10 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
         accounts_file: args.accounts_file.clone(),
         discussions: discussion::Ask {
             comments,
-            reports: args.reports.unwrap_or(comments / COMMENTS_PER_REPORT),
+            reports,
             hot_threads: usize::try_from(args.hot_threads)?,
             hot_size: args.hot_thread_comments,
-            // Below the number of open reports that holds an item.
-            per_target: u32::try_from(
-                ModerationPolicy::default()
-                    .report_threshold
-                    .saturating_sub(1),
-            )
-            .unwrap_or(u32::MAX)
-            .max(1),
+            per_target,
         },
         max_depth,
         busiest: usize::try_from(args.hot_threads)?.max(BUSIEST_REPORTED),

@@ -384,10 +384,21 @@ impl StatisticsService {
             .filter(|b| !min.allows(tally_at(&main, *b)))
             .collect();
 
-        // Rule 3, time: a day within its week and its month.
+        // Rule 3, time: a day within its week and its month. The days of a
+        // week or a month add up to it exactly, so only the weeks and months
+        // holding a day that rule 1 withholds can reveal anything: the
+        // others are not counted.
         if grouping == Grouping::Day {
+            let small: Vec<Date> = main
+                .iter()
+                .filter(|(_, cell)| !min.allows(cell.tally))
+                .map(|(day, _)| *day)
+                .collect();
             for coarse in [Grouping::Week, Grouping::Month] {
-                let range = period.enclosed_in(coarse);
+                let (Some(first), Some(last)) = (small.first(), small.last()) else {
+                    break;
+                };
+                let range = (coarse.start_of(*first), coarse.next(*last));
                 let parents = by_bucket(self.tally(measure, coarse, range, filters, None).await?);
                 for (start, parent) in parents {
                     let end = coarse.next(start);
