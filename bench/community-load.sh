@@ -4,12 +4,12 @@
 # release binary with the load generator on the same machine:
 #   1. the first page of the comment thread of a public resource with at least
 #      1,000 comments, as a visitor     GET /api/v1/resources/{id}/comments
-#   2. comments posted by many accounts in turn on public resources in turn,
-#      within the shipped per-account write limits
-#                                        POST /api/v1/resources/{id}/comments
-#   3. an administrator's statistics query over the last 365 days, every
+#   2. an administrator's statistics query over the last 365 days, every
 #      measure, grouped by month, timed one after another (STATS_RUNS times)
 #                                        GET /api/v1/admin/statistics
+#   3. comments posted by many accounts in turn on public resources in turn,
+#      within the shipped per-account write limits (last: it writes)
+#                                        POST /api/v1/resources/{id}/comments
 #
 #   bench/community-load.sh <database URL> [seconds per scenario]   (default 15)
 #   e.g. bench/community-load.sh sqlite:///tmp/rr-seed.sqlite
@@ -148,8 +148,6 @@ export WORK
 
 echo "engine: ${URL%%:*}; $CONNECTIONS connections, ${SECONDS_RUN}s per scenario, $(nproc) cores"
 bench_run "comment thread, first page" "/api/v1/resources/$HOT/comments" thread
-bench_run "posting comments" "$WORK/post.lua" post
-
 # The statistics query, one request at a time.
 read -r stats_median stats_max < <(python3 - "$PORT" "$WORK" "$STATS_RUNS" <<'PY'
 import datetime, http.client, statistics, sys, time
@@ -170,6 +168,8 @@ print(f"{statistics.median(times):.3f} {max(times):.3f}")
 PY
 )
 printf '%-30s median %6s s   max %6s s   (%s requests, one at a time)\n' "statistics, one year" "$stats_median" "$stats_max" "$STATS_RUNS"
+
+bench_run "posting comments" "$WORK/post.lua" post
 
 python3 - "$thread_rps" "$thread_p99" "$post_ok" "$stats_max" "${URL%%:*}" <<'PY'
 import sys

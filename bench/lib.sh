@@ -2,7 +2,8 @@
 # wrk scenarios that print requests/s and p50/p99. Sourced, not run.
 #
 #   bench_start <database URL>    builds and starts the release binary on a free
-#                                 port (PORT), in a scratch directory (WORK)
+#                                 port (PORT), in a scratch directory (WORK);
+#                                 BIN=<path> starts that binary instead, unbuilt
 #   bench_run <name> <path|script.lua> <prefix> [connections]
 #                                 3-second unmeasured warm-up, then SECONDS_RUN
 #                                 seconds measured; sets <prefix>_rps, <prefix>_p99
@@ -15,8 +16,10 @@ CONNECTIONS=${CONNECTIONS:-64}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 bench_start() {
-    cargo build --release -q -p rr-server
-    BIN=$CARGO_TARGET_DIR/release/rr-server
+    if [ -z "${BIN:-}" ]; then
+        cargo build --release -q -p rr-server
+        BIN=$CARGO_TARGET_DIR/release/rr-server
+    fi
     WORK=$(mktemp -d)
     PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     trap bench_stop EXIT

@@ -377,6 +377,19 @@ async fn weeks_start_on_monday_months_on_the_first_and_bounds_hold_to_the_micros
         .await,
         [line(date!(2026 - 11 - 01), 3, 3, 0)]
     );
+    // Distinct people over the days of a week and of a month, visitors apart.
+    for grouping in [Grouping::Week, Grouping::Month] {
+        let start = grouping.start_of(date!(2026 - 11 - 05));
+        assert_eq!(
+            tally(
+                query.as_ref(),
+                ask(Measure::Consultations, grouping, NOVEMBER_AND_DECEMBER)
+            )
+            .await,
+            [line(start, 4, 3, 3)],
+            "{grouping:?}"
+        );
+    }
     // From included (midnight exactly), to excluded.
     assert_eq!(
         tally(

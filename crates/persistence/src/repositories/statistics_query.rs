@@ -165,6 +165,15 @@ fn bucket(backend: DatabaseBackend, grouping: Grouping, at: &str) -> String {
     }
 }
 
+/// The bucket starting on `day`, as [`bucket`] computes it.
+fn bucket_literal(backend: DatabaseBackend, day: Date) -> String {
+    if backend == DatabaseBackend::MySql {
+        (i64::from(day.to_julian_day()) - JULIAN_EPOCH + TO_DAYS_EPOCH).to_string()
+    } else {
+        format!("'{day}'")
+    }
+}
+
 /// A bound of the period: midnight UTC of `day`. On SQLite the bare date,
 /// which sorts before every instant of that day and after every earlier one.
 fn bound(backend: DatabaseBackend, day: Date) -> Value {
@@ -243,10 +252,8 @@ fn statement(
         }
     };
 
-    let mut select = format!(
-        "SELECT {} AS bucket",
-        bucket(backend, request.grouping, source.at)
-    );
+    // What follows the bucket in the select list.
+    let mut select = String::new();
     if let Some(key) = &split {
         select.push_str(&format!(", {key} AS split_key"));
     }
@@ -258,12 +265,9 @@ fn statement(
             ", COUNT(CASE WHEN {person} IS NULL THEN 1 END) AS visitors"
         ));
     }
-    let at = source.at;
-    let mut sql = format!(
-        "{select} FROM {}{joins} WHERE {at} >= ? AND {at} < ?",
-        source.table
-    );
-    let mut values = vec![bound(backend, request.from), bound(backend, request.to)];
+    // The conditions after the period's range, and their values.
+    let mut sql = String::new();
+    let mut values: Vec<Value> = Vec::new();
     if source.is_accounts() {
         sql.push_str(" AND u.statistics_objection = FALSE");
     } else if source.visitors {
@@ -331,10 +335,44 @@ fn statement(
         }
         values.push(Value::from(region.code().to_owned()));
     }
-    sql.push_str(" GROUP BY bucket");
-    if split.is_some() {
-        sql.push_str(", split_key");
-    }
+    let conditions = sql;
+    let at = source.at;
+    let from = format!("FROM {}{joins} WHERE {at} >= ? AND {at} < ?", source.table);
+    let unfiltered = split.is_none() && *filters == TallyFilters::default();
+    let (mut sql, values) = if unfiltered && request.grouping != Grouping::Day {
+        // One range per bucket, without GROUP BY: MariaDB then keeps one
+        // set of distinct people per range instead of sorting every event
+        // of the period by bucket first (half the time on a year of the
+        // seeded data). Buckets without events come back as zeros, dropped
+        // by `tally`. Filters and splits keep the single GROUP BY: their
+        // subqueries and derived tables would be built once per bucket.
+        let mut parts = Vec::new();
+        let mut all = Vec::new();
+        let mut start = request.grouping.start_of(request.from);
+        while start < request.to {
+            let end = request.grouping.next(start);
+            parts.push(format!(
+                "SELECT {} AS bucket{select} {from}{conditions}",
+                bucket_literal(backend, start)
+            ));
+            all.push(bound(backend, start.max(request.from)));
+            all.push(bound(backend, end.min(request.to)));
+            all.extend(values.iter().cloned());
+            start = end;
+        }
+        (parts.join(" UNION ALL "), all)
+    } else {
+        let mut sql = format!(
+            "SELECT {} AS bucket{select} {from}{conditions} GROUP BY bucket",
+            bucket(backend, request.grouping, at)
+        );
+        if split.is_some() {
+            sql.push_str(", split_key");
+        }
+        let mut all = vec![bound(backend, request.from), bound(backend, request.to)];
+        all.extend(values);
+        (sql, all)
+    };
     if backend == DatabaseBackend::MySql {
         let mut settings = MARIADB_TEMPORARY.to_owned();
         if !optimizer.is_empty() {
@@ -411,6 +449,13 @@ impl StatisticsQuery for SeaOrmStatisticsQuery {
             .query_all_raw(statement(backend, request)?)
             .await
             .map_err(map_db_err)?;
-        rows.iter().map(|row| read(backend, row, request)).collect()
+        let mut tallies = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let tally = read(backend, row, request)?;
+            if tally.tally.events > 0 || tally.visitor_events > 0 {
+                tallies.push(tally);
+            }
+        }
+        Ok(tallies)
     }
 }
