@@ -19,6 +19,10 @@ mod m20261129_000006_moderation;
 mod m20261129_000007_notifications;
 mod m20261129_000008_statistics;
 mod m20261129_000009_access_journal;
+mod m20261129_000010_consents;
+mod m20261129_000011_data_exports;
+mod m20261129_000012_subject_rights;
+mod m20261129_000013_retention;
 mod table;
 
 /// Every migration, in the order it is applied.
@@ -38,6 +42,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_notifications::Migration),
             Box::new(m20261129_000008_statistics::Migration),
             Box::new(m20261129_000009_access_journal::Migration),
+            Box::new(m20261129_000010_consents::Migration),
+            Box::new(m20261129_000011_data_exports::Migration),
+            Box::new(m20261129_000012_subject_rights::Migration),
+            Box::new(m20261129_000013_retention::Migration),
         ]
     }
 }

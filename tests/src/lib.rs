@@ -227,6 +227,7 @@ pub fn test_settings(url: &str, workdir: &Path) -> anyhow::Result<settings::Sett
     settings.security.development_keys_dir = workdir.join("keys");
     settings.mail.directory = workdir.join("outbox");
     settings.storage.blob_dir = workdir.join("blobs");
+    settings.exports.archive_dir = workdir.join("exports");
     // Tests log in far more often than a person: the per-address budget is not under test here.
     settings.http.auth_requests_per_minute = 100_000;
     settings.http.auth_burst = 10_000;

@@ -77,6 +77,10 @@ pub enum AppError {
     /// A named uniqueness or state rule (`username_taken`, …).
     #[error("conflict: {0}")]
     ConflictWith(&'static str),
+    /// What was asked for existed and is gone for good (an export already
+    /// downloaded or expired). The code says which.
+    #[error("gone: {0}")]
+    Gone(&'static str),
     /// The content sent is larger than allowed.
     #[error("content too large")]
     TooLarge {
@@ -106,6 +110,7 @@ impl AppError {
             Self::Unauthenticated(code)
             | Self::Forbidden(code)
             | Self::ConflictWith(code)
+            | Self::Gone(code)
             | Self::UnsupportedContent(code) => code,
             Self::TooLarge { .. } => "payload_too_large",
             Self::NotFound => "not_found",

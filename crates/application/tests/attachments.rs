@@ -445,6 +445,7 @@ async fn a_failing_blob_store_is_an_internal_error_and_leaves_no_row() {
     let service = AttachmentService::new(
         AttachmentPorts {
             resources: resources.clone(),
+            users: Arc::new(rr_application::test_util::FakeUsers::default()),
             attachments: attachments.clone(),
             blobs: Arc::new(blobs),
             clock: clock.clone(),

@@ -90,6 +90,7 @@ fn world() -> World {
     });
     let service = EngagementService::new(EngagementPorts {
         resources: resources.clone(),
+        users: fx.users.clone(),
         engagement: engagement.clone(),
         clock: fx.clock.clone(),
     });
@@ -185,6 +186,7 @@ async fn what_one_may_not_see_is_not_found_and_never_stored() {
     // A store that fails every call it gets: none must reach it.
     let guarded = EngagementService::new(EngagementPorts {
         resources: w.resources.clone(),
+        users: w.fx.users.clone(),
         engagement: Arc::new(MockEngagementRepository::new()),
         clock: w.fx.clock.clone(),
     });
@@ -452,6 +454,7 @@ async fn a_store_that_is_down_is_unavailable() {
     let id = published(&w, &lea, &[], FAMILY, ARTICLE).await;
     let down = EngagementService::new(EngagementPorts {
         resources: w.resources.clone(),
+        users: w.fx.users.clone(),
         engagement: Arc::new(UnavailableStore),
         clock: w.fx.clock.clone(),
     });
@@ -480,6 +483,7 @@ async fn a_resource_gone_between_check_and_write_is_not_found() {
         .returning(|_, _, _, _, _| Err(RepositoryError::Conflict("purged".into())));
     let racing = EngagementService::new(EngagementPorts {
         resources: w.resources.clone(),
+        users: w.fx.users.clone(),
         engagement: Arc::new(store),
         clock: w.fx.clock.clone(),
     });
@@ -518,6 +522,7 @@ async fn a_page_is_between_one_and_a_hundred_items() {
         .returning(|_, _, _, _| Ok(Vec::new()));
     let service = EngagementService::new(EngagementPorts {
         resources: w.resources.clone(),
+        users: w.fx.users.clone(),
         engagement: Arc::new(store),
         clock: w.fx.clock.clone(),
     });

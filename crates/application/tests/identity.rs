@@ -855,9 +855,9 @@ async fn a_citizen_gives_a_region_and_consents_to_communications_then_withdraws(
     assert_eq!(
         consents,
         [
-            "communications_consent=true",
-            "communications_consent=false"
+            "fields=region communications_consent=true",
+            "fields=region communications_consent=false"
         ],
-        "each change of consent is recorded with its time"
+        "each change of consent is recorded with its time (and the region changed too)"
     );
 }

@@ -80,11 +80,18 @@ async fn citizen(w: &World, name: &str) -> AuthenticatedActor {
     w.fx.citizen(name, PASSWORD).await.unwrap()
 }
 
-/// Gives or withdraws `user`'s consent to communications.
+/// Gives or withdraws `user`'s consent to communications (recorded in the
+/// consent history with the account's state, as the port requires).
 async fn consent(w: &World, user: UserId, given: bool) {
-    let mut record = w.fx.users.find(user).await.unwrap().unwrap();
-    record.communications_consent = given;
-    w.fx.users.update(&record).await.unwrap();
+    use rr_application::ports::ConsentRepository;
+    use rr_domain::privacy::{ConsentRecord, PolicyVersion, Purpose};
+    let choice = ConsentRecord {
+        purpose: Purpose::Communications,
+        granted: given,
+        policy_version: PolicyVersion::parse("2026-11").unwrap(),
+        at: w.fx.clock.now_for_tests(),
+    };
+    assert!(w.fx.users.record(user, &[choice]).await.unwrap());
 }
 
 /// A stored resource of `author`'s.
@@ -281,8 +288,8 @@ async fn no_mail_to_an_unconfirmed_address_nor_to_a_suspended_account() {
     let w = world();
     let lea = citizen(&w, "lea").await;
     let resource = resource(&w, lea.user_id).await;
+    consent(&w, lea.user_id, true).await;
     let mut record = w.fx.users.find(lea.user_id).await.unwrap().unwrap();
-    record.communications_consent = true;
     record.email_verified_at = None;
     w.fx.users.update(&record).await.unwrap();
     let mails = w.fx.outbox.sent().len();

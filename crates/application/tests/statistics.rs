@@ -166,10 +166,17 @@ impl World {
         ids
     }
 
+    /// `person` objects to statistics, as recorded by the consents.
     async fn object(&self, person: UserId) {
-        let mut record = self.fx.users.find(person).await.unwrap().unwrap();
-        record.statistics_objection = true;
-        self.fx.users.update(&record).await.unwrap();
+        use rr_application::ports::ConsentRepository;
+        use rr_domain::privacy::{ConsentRecord, PolicyVersion, Purpose};
+        let choice = ConsentRecord {
+            purpose: Purpose::Statistics,
+            granted: false,
+            policy_version: PolicyVersion::parse("2026-11").unwrap(),
+            at: self.fx.clock.now_for_tests(),
+        };
+        assert!(self.fx.users.record(person, &[choice]).await.unwrap());
     }
 
     /// One event of `measure` at `at` by each of `people`, on a resource of
@@ -747,4 +754,83 @@ async fn days_are_counted_once_when_no_day_is_small_enough_to_need_its_week_or_m
     // or month: they add up to their days.
     let asked: Vec<Grouping> = w.events.requests().iter().map(|r| r.grouping).collect();
     assert_eq!(asked, [Grouping::Day]);
+}
+
+#[tokio::test]
+async fn a_relation_type_over_consultations_the_purge_aggregated_is_refused_with_the_first_day_possible()
+ {
+    let w = world();
+    w.events.set_aggregated_before(Some(date!(2024 - 10 - 01)));
+    let by_relation = |measures: &[Measure], period: Period| StatisticsRequest {
+        filters: StatisticsFilters {
+            relation_type: Some(id(SELF)),
+            ..StatisticsFilters::default()
+        },
+        ..request(measures, period)
+    };
+    let days = |from, to| Period::new(from, to, Grouping::Day).unwrap();
+
+    // The days of October 2024 are kept, but 1 October is a Tuesday: its
+    // week began in September, which is aggregated.
+    let err = w
+        .service
+        .report(
+            &admin(),
+            by_relation(
+                &[Measure::Consultations],
+                days(date!(2024 - 10 - 01), date!(2024 - 10 - 08)),
+            ),
+        )
+        .await
+        .unwrap_err();
+    let AppError::Invalid(violations) = err else {
+        panic!("refused as invalid")
+    };
+    assert_eq!(
+        (violations[0].field, violations[0].code),
+        ("relationType", "relation_type_not_kept")
+    );
+    assert!(
+        violations[0].message.contains("2024-10-07"),
+        "{}",
+        violations[0].message
+    );
+    assert!(w.events.requests().is_empty(), "nothing counted");
+
+    // From the first whole week, by month from October, other measures, or
+    // without the filter: answered.
+    for (measures, period) in [
+        (
+            vec![Measure::Consultations],
+            days(date!(2024 - 10 - 07), date!(2024 - 10 - 14)),
+        ),
+        (
+            vec![Measure::Consultations],
+            month(date!(2024 - 10 - 01), date!(2024 - 12 - 01)),
+        ),
+        (
+            vec![Measure::Favourites],
+            month(date!(2024 - 01 - 01), date!(2024 - 12 - 01)),
+        ),
+    ] {
+        assert!(
+            w.service
+                .report(&admin(), by_relation(&measures, period))
+                .await
+                .is_ok(),
+            "{measures:?} {period:?}"
+        );
+    }
+    assert!(
+        w.service
+            .report(
+                &admin(),
+                request(
+                    &[Measure::Consultations],
+                    month(date!(2024 - 01 - 01), date!(2024 - 12 - 01))
+                )
+            )
+            .await
+            .is_ok()
+    );
 }

@@ -94,6 +94,36 @@ pub enum DomainError {
         "a search is at most 200 characters and holds a word of three letters or more that is not a common word"
     )]
     InvalidSearch,
+    /// The reason the platform gives for erasing an account is not a short
+    /// machine name.
+    #[error("an erasure reason is 1 to 64 characters of a-z, 0-9 and '_'")]
+    InvalidErasureReason,
+    /// A privacy policy version is empty, too long or holds other characters
+    /// than letters, digits, `.`, `_` and `-`.
+    #[error(
+        "a policy version is 1 to 32 letters, digits, '.', '_' and '-', starting with a letter or digit"
+    )]
+    InvalidPolicyVersion,
+    /// A privacy policy text is blank, too long or holds control characters.
+    #[error("a policy text is 1 to {max} characters of Markdown")]
+    InvalidPolicyText {
+        /// Longest text accepted, in characters.
+        max: usize,
+    },
+    /// A text of the breach register is blank, too long or holds control
+    /// characters other than line breaks.
+    #[error("a text of the breach register is 1 to {max} characters")]
+    InvalidBreachText {
+        /// Longest text accepted, in characters.
+        max: usize,
+    },
+    /// The supervisory authority's reference of a notification is blank,
+    /// too long or not on one line.
+    #[error("an authority's reference is 1 to {max} characters on one line")]
+    InvalidAuthorityReference {
+        /// Longest reference accepted, in characters.
+        max: usize,
+    },
 }
 
 impl DomainError {
@@ -122,6 +152,11 @@ impl DomainError {
             Self::InvalidReportText { .. } => "invalid_report_text",
             Self::ReportTextRequired => "report_text_required",
             Self::InvalidComment { .. } => "invalid_comment",
+            Self::InvalidErasureReason => "invalid_erasure_reason",
+            Self::InvalidPolicyVersion => "invalid_policy_version",
+            Self::InvalidPolicyText { .. } => "invalid_policy_text",
+            Self::InvalidBreachText { .. } => "invalid_breach_text",
+            Self::InvalidAuthorityReference { .. } => "invalid_authority_reference",
         }
     }
 }

@@ -9,17 +9,24 @@
 //! [`identity`] (accounts, roles, access policies), [`resource`] (content
 //! values, visibility, lifecycle, access rules), [`community`] (comments,
 //! reports, notifications), [`statistics`] (measures, periods and the
-//! small-cell rule of the administrators' statistics), [`credentials`]
-//! (passwords and their hashes) and
+//! small-cell rule of the administrators' statistics), [`privacy`] (policy
+//! versions, consents, the write gate, restriction), [`subject_rights`]
+//! (erasing an account, requests received outside the application and their
+//! legal deadlines), [`credentials`]
+//! (passwords and their hashes), [`compliance`] (retention periods, the
+//! register of processing activities, the breach register) and
 //! [`DomainError`].
 
 pub mod community;
+pub mod compliance;
 pub mod credentials;
 pub mod error;
 pub mod identity;
+pub mod privacy;
 pub mod reference;
 pub mod resource;
 pub mod statistics;
+pub mod subject_rights;
 
 pub use error::DomainError;
 /// Instants of the domain are `time` values, in UTC.

@@ -9,11 +9,17 @@ use actix_web::middleware::from_fn;
 use actix_web::web::{self, Bytes};
 use rr_application::services::AccountAdminService;
 use rr_application::services::AttachmentService;
+use rr_application::services::BreachService;
 use rr_application::services::CommentService;
+use rr_application::services::DataExportService;
 use rr_application::services::EngagementService;
+use rr_application::services::ErasureService;
 use rr_application::services::ModerationService;
 use rr_application::services::NotificationService;
+use rr_application::services::PrivacyService;
+use rr_application::services::ProcessingRegisterService;
 use rr_application::services::StatisticsService;
+use rr_application::services::SubjectRequestService;
 use rr_application::services::{
     HealthService, IdentityService, ReferenceDataService, ResourceService,
 };
@@ -28,12 +34,18 @@ use crate::middleware::{
 use crate::openapi::{ApiDoc, CommonResponses};
 use crate::problem::{json_error, path_error, query_error};
 use crate::routes::attachments;
+use crate::routes::breaches;
 use crate::routes::comments;
+use crate::routes::data_exports;
 use crate::routes::docs::OpenApiJson;
+use crate::routes::erasure;
 use crate::routes::fallback::{RouteTable, not_routed};
 use crate::routes::notifications;
+use crate::routes::privacy;
+use crate::routes::processing_register;
 use crate::routes::progress;
 use crate::routes::statistics;
+use crate::routes::subject_requests;
 use crate::routes::version::VersionInfo;
 use crate::routes::{access_log, admin_accounts};
 use crate::routes::{
@@ -68,6 +80,18 @@ pub struct Services {
     pub statistics: StatisticsService,
     /// Account administration and the staff access journal.
     pub accounts: AccountAdminService,
+    /// The privacy policy, consents and restriction.
+    pub privacy: PrivacyService,
+    /// Exports of persons' data (access and portability).
+    pub data_exports: DataExportService,
+    /// Erasing accounts.
+    pub erasure: ErasureService,
+    /// Data-subject requests received outside the application.
+    pub subject_requests: SubjectRequestService,
+    /// The register of processing activities (GDPR Art. 30).
+    pub processing_register: ProcessingRegisterService,
+    /// The register of personal data breaches.
+    pub breaches: BreachService,
     /// Budget of each client address on the authentication routes, shared by every worker.
     pub auth_rate_limit: ClientRateLimit,
     /// Metrics registry, shared by every worker.
@@ -109,7 +133,16 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(notifications::mark_read)
             .service(notifications::mark_all_read)
             .service(resources::mine)
-            .service(access_log::access_log),
+            .service(access_log::access_log)
+            .service(privacy::consents)
+            .service(privacy::update_consents)
+            .service(privacy::restrict)
+            .service(privacy::lift_restriction)
+            .service(data_exports::request)
+            .service(data_exports::list)
+            .service(data_exports::read)
+            .service(data_exports::download)
+            .service(erasure::erase_me),
     )
     .service(
         utoipa_actix_web::scope("/api/v1/admin")
@@ -124,7 +157,23 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(categories::change)
             .service(statistics::statistics)
             .service(statistics::statistics_csv)
-            .service(moderation::moderation_log),
+            .service(moderation::moderation_log)
+            .service(privacy::publish_policy)
+            .service(subject_requests::record)
+            .service(subject_requests::list)
+            .service(subject_requests::read)
+            .service(subject_requests::extend)
+            .service(subject_requests::erase)
+            .service(subject_requests::export)
+            .service(subject_requests::close)
+            .service(breaches::record)
+            .service(breaches::list)
+            .service(breaches::read)
+            .service(breaches::reassess)
+            .service(breaches::notify_authority)
+            .service(breaches::notify_people)
+            .service(breaches::attach)
+            .service(breaches::affected_accounts),
     )
     .service(
         utoipa_actix_web::scope("/api/v1/moderation")
@@ -166,7 +215,11 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(attachments::list)
             .service(attachments::download)
             .service(attachments::remove)
-            .service(version::version),
+            .service(version::version)
+            .service(privacy::policy)
+            .service(privacy::policy_version)
+            .service(privacy::policies)
+            .service(processing_register::processing_register),
     )
     .service(jwks::jwks)
     .service(
@@ -242,6 +295,12 @@ pub fn build(
         .app_data(web::Data::new(services.notifications.clone()))
         .app_data(web::Data::new(services.moderation.clone()))
         .app_data(web::Data::new(services.accounts.clone()))
+        .app_data(web::Data::new(services.privacy.clone()))
+        .app_data(web::Data::new(services.data_exports.clone()))
+        .app_data(web::Data::new(services.erasure.clone()))
+        .app_data(web::Data::new(services.subject_requests.clone()))
+        .app_data(web::Data::new(services.processing_register.clone()))
+        .app_data(web::Data::new(services.breaches.clone()))
         .app_data(web::Data::new(services.auth_rate_limit.clone()))
         .app_data(web::Data::new(services.metrics.clone()))
         .app_data(web::Data::new(services.version.clone()))

@@ -1,12 +1,19 @@
 //! Authentication as an extractor: a handler that takes [`Authenticated`] only
 //! runs for a valid access token of a live session. What the actor may do is
 //! the use case's decision.
+//!
+//! On a write (`POST`, `PUT`, `PATCH`, `DELETE`), [`Authenticated`] also
+//! passes the privacy gate (ADR 0021): an account that has not accepted the
+//! privacy policy in force is answered 403 `consent_required`, one that
+//! restricted its processing 403 `account_restricted`. The few writes that
+//! must stay open whatever the account's choices take [`AuthenticatedUngated`]
+//! instead; the ADR lists them.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use rr_application::AppError;
 use rr_application::services::IdentityService;
@@ -26,23 +33,77 @@ fn bearer(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
+/// Whether the request writes, and so passes the privacy gate.
+fn is_write(req: &HttpRequest) -> bool {
+    matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
+}
+
+fn authenticate(
+    req: &HttpRequest,
+    gated: bool,
+) -> Pin<Box<dyn Future<Output = Result<AuthenticatedActor, ApiError>>>> {
+    let token = bearer(req);
+    let identity = req.app_data::<web::Data<IdentityService>>().cloned();
+    Box::pin(async move {
+        let token = token.ok_or(ApiError(AppError::Unauthenticated("unauthenticated")))?;
+        let identity = identity
+            .ok_or_else(|| ApiError(AppError::internal("identity service not configured")))?;
+        if gated {
+            identity.authenticate_write(&token).await.map_err(ApiError)
+        } else {
+            identity.authenticate(&token).await.map_err(ApiError)
+        }
+    })
+}
+
 impl FromRequest for Authenticated {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let identity = req.app_data::<web::Data<IdentityService>>().cloned();
-        Box::pin(async move {
-            let token = token.ok_or(ApiError(AppError::Unauthenticated("unauthenticated")))?;
-            let identity = identity
-                .ok_or_else(|| ApiError(AppError::internal("identity service not configured")))?;
-            identity
-                .authenticate(&token)
-                .await
-                .map(Authenticated)
-                .map_err(ApiError)
-        })
+        let authenticated = authenticate(req, is_write(req));
+        Box::pin(async move { authenticated.await.map(Authenticated) })
+    }
+}
+
+/// The writes whose handlers take [`AuthenticatedUngated`], as
+/// `(method, OpenAPI path)`: the OpenAPI document does not announce the
+/// privacy gate's 403 on them, and a test checks each is open to an account
+/// that has not accepted the policy in force (ADR 0021).
+pub const UNGATED_WRITES: &[(&str, &str)] = &[
+    ("POST", "/api/v1/auth/logout"),
+    ("POST", "/api/v1/auth/logout-everywhere"),
+    ("PATCH", "/api/v1/me"),
+    ("PUT", "/api/v1/me/password"),
+    ("DELETE", "/api/v1/me/sessions/{id}"),
+    ("POST", "/api/v1/me/two-factor/totp"),
+    ("POST", "/api/v1/me/two-factor/totp/confirm"),
+    ("POST", "/api/v1/me/two-factor/disable"),
+    ("PUT", "/api/v1/me/consents"),
+    ("POST", "/api/v1/me/restriction"),
+    ("DELETE", "/api/v1/me/restriction"),
+    ("POST", "/api/v1/me/export"),
+    ("DELETE", "/api/v1/me"),
+];
+
+/// The caller, authenticated like [`Authenticated`] but never held by the
+/// privacy gate: for the writes an account may make whatever its choices —
+/// accepting the policy and managing its consents, restricting or lifting
+/// the restriction, exercising its rights (rectification, export, erasure),
+/// securing the account (password, second factor, sessions) and logging out.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthenticatedUngated(pub AuthenticatedActor);
+
+impl FromRequest for AuthenticatedUngated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let authenticated = authenticate(req, false);
+        Box::pin(async move { authenticated.await.map(AuthenticatedUngated) })
     }
 }
 

@@ -11,6 +11,7 @@
 //! the one file that maps errors to responses.
 
 mod app;
+pub mod export_archive;
 pub mod extract;
 pub mod metrics;
 pub mod middleware;
@@ -21,6 +22,7 @@ mod settings;
 pub mod validation;
 
 pub use app::{Contract, Services, build, openapi};
+pub use export_archive::JsonArchiveFormat;
 pub use metrics::Metrics;
 pub use routes::version::VersionInfo;
 pub use settings::HttpSettings;

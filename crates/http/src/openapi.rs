@@ -27,6 +27,8 @@ use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
         (name = "Authentication", description = "Registration, login, tokens and password reset."),
         (name = "My account", description = "The caller's own account, sessions and second factor."),
         (name = "Administration", description = "Staff administration of accounts."),
+        (name = "Privacy", description = "The privacy policy and its versions, the caller's consents and restriction, and the register of processing activities (GDPR Art. 30)."),
+        (name = "Data protection", description = "Requests people make outside the application to exercise their data protection rights: deadlines, actions, outcomes; the register of personal data breaches and its 72-hour deadline."),
         (name = "Resources", description = "What citizens share: creation, reading, editing, sharing, lifecycle."),
         (name = "Comments", description = "Threads of comments and replies on resources, their edits and tombstones."),
         (name = "Moderation", description = "Reports, the moderators' queue and decisions, and the moderation log."),
@@ -53,6 +55,24 @@ fn problem_response(description: &str) -> Response {
                 .build(),
         )
         .build()
+}
+
+/// What the privacy gate answers a write (ADR 0021), added to the 403 of
+/// every write that passes it (or as its 403).
+const GATE: &str = "The account must first accept the privacy policy in force \
+     (`consent_required`: `PUT /api/v1/me/consents`), or has restricted its processing \
+     (`account_restricted`).";
+
+fn gated(responses: &mut std::collections::BTreeMap<String, RefOr<Response>>) {
+    match responses.get_mut("403") {
+        Some(RefOr::T(response)) => {
+            response.description = format!("{} {GATE}", response.description);
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            responses.insert("403".into(), RefOr::T(problem_response(GATE)));
+        }
+    }
 }
 
 impl Modify for CommonResponses {
@@ -84,13 +104,16 @@ impl Modify for CommonResponses {
         for (path, item) in &mut api.paths.paths {
             let rate_limited = path.starts_with("/api/v1/auth/");
             let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
+                ("GET", &mut item.get),
+                ("PUT", &mut item.put),
+                ("POST", &mut item.post),
+                ("DELETE", &mut item.delete),
+                ("PATCH", &mut item.patch),
             ];
-            for operation in operations.into_iter().flatten() {
+            for (method, operation) in operations
+                .into_iter()
+                .filter_map(|(method, operation)| operation.as_mut().map(|o| (method, o)))
+            {
                 let has_body = operation.request_body.is_some();
                 let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
                 let responses = &mut operation.responses.responses;
@@ -126,6 +149,12 @@ impl Modify for CommonResponses {
                         "401",
                         "No valid access token (`unauthenticated`, `invalid_token`, `session_revoked`).",
                     );
+                }
+                if secured
+                    && method != "GET"
+                    && !crate::extract::UNGATED_WRITES.contains(&(method, path.as_str()))
+                {
+                    gated(responses);
                 }
                 let responses = &mut operation.responses.responses;
                 responses.entry("500".into()).or_insert_with(|| {

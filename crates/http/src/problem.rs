@@ -108,6 +108,7 @@ impl ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             AppError::ConflictWith(_) | AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedContent(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -151,6 +152,27 @@ impl ApiError {
                 "Two-factor authentication required",
                 "Staff accounts must enable two-factor authentication first.".into(),
             ),
+            AppError::Forbidden("second_factor_required") => (
+                "Second factor required",
+                "Two-factor authentication is on: send a current code or a recovery code.".into(),
+            ),
+            AppError::Forbidden("staff_account") => (
+                "Staff account",
+                "A staff account is not erased: a super-administrator demotes it first.".into(),
+            ),
+            AppError::Forbidden("consent_required") => (
+                "Privacy policy to accept",
+                "A new version of the privacy policy is in force. Read it \
+                 (GET /api/v1/privacy/policy) and accept it (PUT /api/v1/me/consents) \
+                 before writing; reading stays open."
+                    .into(),
+            ),
+            AppError::Forbidden("account_restricted") => (
+                "Account restricted",
+                "You restricted the processing of this account: it is frozen until you lift \
+                 the restriction (DELETE /api/v1/me/restriction)."
+                    .into(),
+            ),
             AppError::Forbidden(_) => ("Forbidden", "You may not do this.".into()),
             AppError::NotFound => (
                 "Not found",
@@ -175,6 +197,38 @@ impl ApiError {
                 "Username taken",
                 "Another account uses this username. Choose another.".into(),
             ),
+            AppError::ConflictWith("policy_version_exists") => (
+                "Policy version taken",
+                "A version of the privacy policy with this identifier was published already. \
+                 Published versions never change: choose a new identifier."
+                    .into(),
+            ),
+            AppError::ConflictWith("export_pending") => (
+                "An export is already under way",
+                "You already have an export being produced or waiting to be downloaded. \
+                 Download it (or let it expire) before asking for another."
+                    .into(),
+            ),
+            AppError::ConflictWith("export_not_ready") => (
+                "Export not ready",
+                "The archive is still being produced. Poll the export until its status is ready."
+                    .into(),
+            ),
+            AppError::ConflictWith("export_failed") => (
+                "Export failed",
+                "This export could not be produced. Ask for a new one.".into(),
+            ),
+            AppError::Gone("export_already_downloaded") => (
+                "Export already downloaded",
+                "An archive is handed out once and has been downloaded. Ask for a new export."
+                    .into(),
+            ),
+            AppError::Gone("export_expired") => (
+                "Export expired",
+                "The archive was not downloaded in time and has been deleted. Ask for a new export."
+                    .into(),
+            ),
+            AppError::Gone(_) => ("Gone", "This no longer exists.".into()),
             AppError::ConflictWith(_) | AppError::Conflict(_) => (
                 "Conflict with the current state",
                 "The request conflicts with the current state of the resource.".into(),

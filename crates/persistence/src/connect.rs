@@ -176,6 +176,54 @@ impl Database {
         Arc::new(SeaOrmUserRepository::new(self.conn.clone()))
     }
 
+    /// Each account's privacy choices (consents, objections, restriction) on this pool.
+    #[must_use]
+    pub fn consents(&self) -> Arc<dyn rr_application::ports::ConsentRepository> {
+        Arc::new(crate::SeaOrmConsentRepository::new(self.conn.clone()))
+    }
+
+    /// The published versions of the privacy policy on this pool.
+    #[must_use]
+    pub fn privacy_policies(&self) -> Arc<dyn rr_application::ports::PrivacyPolicyRepository> {
+        Arc::new(crate::SeaOrmPrivacyPolicyRepository::new(self.conn.clone()))
+    }
+
+    /// Exports of persons' data (the requests and their state) on this pool.
+    #[must_use]
+    pub fn data_exports(&self) -> Arc<dyn rr_application::ports::DataExportRepository> {
+        Arc::new(crate::SeaOrmDataExportRepository::new(self.conn.clone()))
+    }
+
+    /// Everything stored about a person, section by section, on this pool.
+    #[must_use]
+    pub fn personal_data(&self) -> Arc<dyn rr_application::ports::PersonalData> {
+        Arc::new(crate::SeaOrmPersonalData::new(self.conn.clone()))
+    }
+
+    /// The erasure of accounts on this pool; it drops the pages of comment
+    /// threads every handle of [`Database::comments`] keeps.
+    #[must_use]
+    pub fn account_erasure(&self) -> Arc<dyn rr_application::ports::AccountErasure> {
+        Arc::new(crate::SeaOrmAccountErasure::new(
+            self.conn.clone(),
+            Arc::clone(&self.comment_threads),
+        ))
+    }
+
+    /// The usernames of erased accounts, reserved for a while, on this pool.
+    #[must_use]
+    pub fn username_reservations(&self) -> Arc<dyn rr_application::ports::UsernameReservations> {
+        Arc::new(crate::SeaOrmUsernameReservations::new(self.conn.clone()))
+    }
+
+    /// Data-subject requests received outside the application, on this pool.
+    #[must_use]
+    pub fn subject_requests(&self) -> Arc<dyn rr_application::ports::SubjectRequestRepository> {
+        Arc::new(crate::SeaOrmSubjectRequestRepository::new(
+            self.conn.clone(),
+        ))
+    }
+
     /// The administrators' directory of accounts on this pool.
     #[must_use]
     pub fn account_directory(&self) -> Arc<dyn rr_application::ports::AccountDirectory> {
@@ -264,6 +312,18 @@ impl Database {
     #[must_use]
     pub fn audit_log(&self) -> Arc<dyn AuditLog> {
         Arc::new(self.audit_log.clone())
+    }
+
+    /// What the retention purge deletes, finds and aggregates, on this pool.
+    #[must_use]
+    pub fn retention_store(&self) -> Arc<dyn rr_application::ports::RetentionStore> {
+        Arc::new(crate::SeaOrmRetentionStore::new(self.conn.clone()))
+    }
+
+    /// The breach register on this pool.
+    #[must_use]
+    pub fn breach_register(&self) -> Arc<dyn rr_application::ports::BreachRegister> {
+        Arc::new(crate::SeaOrmBreachRegister::new(self.conn.clone()))
     }
 
     /// The readiness probe on this pool.

@@ -36,12 +36,17 @@ pub use repositories::SeaOrmCommentRepository;
 pub use repositories::SeaOrmEngagementRepository;
 pub use repositories::SeaOrmNotificationRepository;
 pub use repositories::SeaOrmStatisticsQuery;
+pub use repositories::SeaOrmSubjectRequestRepository;
 pub use repositories::{SeaOrmAccountDirectory, SeaOrmStaffAccessJournal};
+pub use repositories::{SeaOrmAccountErasure, SeaOrmUsernameReservations};
 pub use repositories::{
     SeaOrmAuditLog, SeaOrmOneTimeTokenRepository, SeaOrmReferenceDataRepository,
     SeaOrmResourceCatalogue, SeaOrmResourceRepository, SeaOrmSessionRepository,
     SeaOrmUserRepository,
 };
+pub use repositories::{SeaOrmBreachRegister, SeaOrmRetentionStore};
+pub use repositories::{SeaOrmConsentRepository, SeaOrmPrivacyPolicyRepository};
+pub use repositories::{SeaOrmDataExportRepository, SeaOrmPersonalData};
 pub use repositories::{SeaOrmModerationLog, SeaOrmModerationQueue, SeaOrmReportRepository};
 pub use settings::DatabaseSettings;
 pub use statistics::{BufferedStatistics, FlushReport, StatisticsSettings};

@@ -229,7 +229,8 @@ async fn write_events(
     let counted_accounts = existing(
         conn,
         backend,
-        "SELECT id FROM users WHERE statistics_objection = FALSE AND id IN (",
+        "SELECT id FROM users WHERE statistics_objection = FALSE AND restricted_at IS NULL \
+         AND id IN (",
         &accounts,
     )
     .await?;

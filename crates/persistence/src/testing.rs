@@ -209,6 +209,82 @@ pub async fn dump_database(url: &str) -> Result<String, DbErr> {
     Ok(dump)
 }
 
+/// One value stored in the database: where, and its bytes (`None` for `NULL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredValue {
+    /// The table.
+    pub table: String,
+    /// The column.
+    pub column: String,
+    /// The value as its bytes, whatever its type.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Every value of every column of every row of every table of the database
+/// at `url`, walking the live schema (SQLite's FTS5 shadow tables
+/// included), each read as its bytes: for tests that prove what is, or is
+/// no longer, stored anywhere.
+///
+/// # Errors
+/// When the database cannot be reached or read.
+pub async fn stored_values(url: &str) -> Result<Vec<StoredValue>, DbErr> {
+    let conn = SeaDatabase::connect(url).await?;
+    let backend = conn.get_database_backend();
+    let (tables, columns, quote, bytes) = match backend {
+        DbBackend::MySql => (
+            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
+            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION",
+            '`',
+            "BINARY",
+        ),
+        _ => (
+            "SELECT name FROM sqlite_master \
+             WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid",
+            '"',
+            "BLOB",
+        ),
+    };
+    let names = |sql: String| {
+        let conn = &conn;
+        async move {
+            conn.query_all_raw(Statement::from_string(backend, sql))
+                .await?
+                .iter()
+                .map(|row| row.try_get_by_index::<String>(0))
+                .collect::<Result<Vec<_>, _>>()
+        }
+    };
+    let mut values = Vec::new();
+    for table in names(tables.to_owned()).await? {
+        let columns = names(columns.replace("{table}", &table)).await?;
+        let select = columns
+            .iter()
+            .map(|column| format!("CAST({quote}{column}{quote} AS {bytes})"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = conn
+            .query_all_raw(Statement::from_string(
+                backend,
+                format!("SELECT {select} FROM {quote}{table}{quote}"),
+            ))
+            .await?;
+        for row in rows {
+            for (index, column) in columns.iter().enumerate() {
+                values.push(StoredValue {
+                    table: table.clone(),
+                    column: column.clone(),
+                    bytes: row.try_get_by_index(index)?,
+                });
+            }
+        }
+    }
+    conn.close().await?;
+    Ok(values)
+}
+
 /// Runs one SQL statement as is, for tests that tamper with stored rows.
 ///
 /// # Errors

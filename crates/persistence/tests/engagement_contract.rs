@@ -505,6 +505,7 @@ async fn reads_show_exactly_what_can_view_allows(test_db: TestDatabase) {
                         visibility: record.visibility,
                         state: &record.state,
                         shared_with: &record.shared_with,
+                        author_restricted: false,
                     };
                     if can_view(&Actor::User(viewer), &facts) {
                         expected.insert(record.id);

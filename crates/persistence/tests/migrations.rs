@@ -143,6 +143,35 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     db.resources().insert(&draft).await.unwrap();
     let all = tables(&test_db).await;
 
+    // Erasure and data-subject requests (000012), after the migrations above
+    // it, together: its three tables go, the accounts stay.
+    let later = db
+        .migration_status()
+        .await
+        .unwrap()
+        .iter()
+        .rev()
+        .take_while(|m| !m.name.contains("_000012_subject_rights"))
+        .filter(|m| m.applied)
+        .count();
+    if later > 0 {
+        db.migrate_down(Some(u32::try_from(later).unwrap()))
+            .await
+            .unwrap();
+    }
+    let with_requests = tables(&test_db).await;
+    db.migrate_down(Some(1)).await.unwrap();
+    only_gone(
+        &with_requests,
+        &tables(&test_db).await,
+        &[
+            "subject_request_events",
+            "subject_requests",
+            "username_reservations",
+        ],
+    );
+    assert_eq!(rows(&test_db, "users").await, "1", "accounts stay");
+
     // The access journal (000009), after the migrations above it, together:
     // its table and its two indexes on `users` go, the accounts stay.
     let later = db
@@ -323,7 +352,20 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
 
 /// Columns holding an instant, in every table of every migration: a migration
 /// that adds one updates this count, after checking its type here.
-const INSTANT_COLUMNS: usize = 34;
+const INSTANT_COLUMNS: usize = 34
+    // 000010: privacy_policies.published_at, consents.recorded_at, users.restricted_at.
+    + 3
+    // 000011: data_exports.requested_at, started_at, finished_at, expires_at
+    // and downloaded_at.
+    + 5
+    // 000012: username_reservations.reserved_until, subject_requests.closed_at
+    // and recorded_at, subject_request_events.at.
+    + 4
+    // 000013: users.last_active_at and inactivity_warned_at,
+    // audit_log_anchor.purged_at, breaches.known_at, occurred_at, recorded_at,
+    // updated_at, authority_notified_at and people_notified_at,
+    // breach_affected_accounts.attached_at.
+    + 10;
 
 /// Instants must keep their microseconds and never go through a time zone:
 /// MariaDB `datetime(6)` everywhere, no `timestamp`; SQLite text.
@@ -356,8 +398,10 @@ async fn instants_are_microsecond_datetimes_never_timestamps(test_db: TestDataba
             let rows = raw
                 .query_all_raw(Statement::from_string(
                     backend,
+                    // Calendar days (`date_text`, 000012) are no instants.
                     "SELECT p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-                     WHERE m.type = 'table' AND (p.type LIKE '%date%' OR p.type LIKE '%time%')",
+                     WHERE m.type = 'table' AND (p.type LIKE '%date%' OR p.type LIKE '%time%') \
+                     AND p.type <> 'date_text'",
                 ))
                 .await
                 .unwrap();

@@ -598,7 +598,13 @@ async fn the_read_path_returns_the_same_record_with_its_authors_username(test_db
             .unwrap()
             .unwrap();
         assert_eq!(found, record, "relation types in order, shares as a set");
-        assert_eq!(author, Some(lea.username.clone()));
+        assert_eq!(
+            author,
+            Some(rr_application::ports::ResourceAuthor {
+                username: lea.username.clone(),
+                restricted: false,
+            })
+        );
     }
     assert!(
         db.resources()

@@ -62,10 +62,16 @@ async fn account(db: &Database, n: u8, region: Option<Region>, at: OffsetDateTim
     record.id
 }
 
+/// `person` objects to statistics, through the consents (the account's
+/// state and its history together).
 async fn object(db: &Database, person: UserId) {
-    let mut record = db.users().find(person).await.unwrap().unwrap();
-    record.statistics_objection = true;
-    db.users().update(&record).await.unwrap();
+    let choice = rr_domain::privacy::ConsentRecord {
+        purpose: rr_domain::privacy::Purpose::Statistics,
+        granted: false,
+        policy_version: rr_domain::privacy::PolicyVersion::parse("2026-11").unwrap(),
+        at: time::OffsetDateTime::now_utc(),
+    };
+    assert!(db.consents().record(person, &[choice]).await.unwrap());
 }
 
 /// A published public resource by `author`, created at `at`.
@@ -646,6 +652,58 @@ async fn an_objection_removes_past_events_at_query_time(test_db: TestDatabase) {
     );
 }
 
+/// The tallies of the month in which `b` consulted, registered (and others created).
+async fn november(query: &dyn StatisticsQuery) -> [Vec<Line>; 2] {
+    [
+        tally(
+            query,
+            ask(
+                Measure::Consultations,
+                Grouping::Month,
+                NOVEMBER_AND_DECEMBER,
+            ),
+        )
+        .await,
+        tally(
+            query,
+            ask(
+                Measure::Registrations,
+                Grouping::Month,
+                NOVEMBER_AND_DECEMBER,
+            ),
+        )
+        .await,
+    ]
+}
+
+async fn a_restriction_removes_past_events_until_it_is_lifted(test_db: TestDatabase) {
+    let data = data(&test_db).await;
+    let query = data.db.statistics_query();
+    let before = november(query.as_ref()).await;
+    let consents = data.db.consents();
+
+    assert!(
+        consents
+            .set_restriction(data.b, Some(datetime!(2026-12-10 10:00 UTC)))
+            .await
+            .unwrap()
+    );
+    let [consultations, registrations] = november(query.as_ref()).await;
+    assert_eq!(
+        consultations,
+        [line(date!(2026 - 11 - 01), 3, 2, 3)],
+        "b's consultation is neither counted nor turned into a visitor's"
+    );
+    assert_eq!(registrations, [line(date!(2026 - 11 - 01), 2, 2, 0)]);
+
+    assert!(consents.set_restriction(data.b, None).await.unwrap());
+    assert_eq!(
+        november(query.as_ref()).await,
+        before,
+        "lifted: b counts again"
+    );
+}
+
 async fn nine_people_are_withheld_and_ten_published_by_the_use_case(test_db: TestDatabase) {
     let db = support::migrated(&test_db).await;
     let author = account(&db, 100, None, datetime!(2026-09-01 10:00 UTC)).await;
@@ -726,5 +784,6 @@ on_every_engine!(
     filters_narrow_by_category_type_relation_and_region,
     splits_give_a_row_per_value_and_none_for_events_without_one,
     an_objection_removes_past_events_at_query_time,
+    a_restriction_removes_past_events_until_it_is_lifted,
     nine_people_are_withheld_and_ten_published_by_the_use_case,
 );

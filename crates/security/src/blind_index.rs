@@ -46,10 +46,21 @@ impl fmt::Debug for HmacBlindIndex {
     }
 }
 
+/// Prefixes the input of [`BlindIndex::username_index`]: it holds no `@`,
+/// so no normalised email begins with it, and the two indexes never meet.
+const USERNAME_DOMAIN: &[u8] = b"rr-username:";
+
 impl BlindIndex for HmacBlindIndex {
     fn email_index(&self, normalised_email: &str) -> Vec<u8> {
         let mut mac = self.mac.clone();
         mac.update(normalised_email.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    fn username_index(&self, canonical_username: &str) -> Vec<u8> {
+        let mut mac = self.mac.clone();
+        mac.update(USERNAME_DOMAIN);
+        mac.update(canonical_username.as_bytes());
         mac.finalize().into_bytes().to_vec()
     }
 }
@@ -65,6 +76,20 @@ mod tests {
         assert_eq!(first.len(), 32);
         assert_eq!(first, index.email_index("lea@exemple.fr"));
         assert_ne!(first, index.email_index("leo@exemple.fr"));
+    }
+
+    #[test]
+    fn a_username_index_is_keyed_and_apart_from_email_indexes() {
+        let index = HmacBlindIndex::new(&SymmetricKey::from_bytes([1; 32]));
+        let other = HmacBlindIndex::new(&SymmetricKey::from_bytes([2; 32]));
+        let lea = index.username_index("lea_m");
+        assert_eq!(lea.len(), 32);
+        assert_eq!(lea, index.username_index("lea_m"));
+        assert_ne!(lea, index.username_index("leo_m"));
+        assert_ne!(lea, other.username_index("lea_m"));
+        assert_ne!(lea, index.email_index("lea_m"));
+        // What it hashes holds no `@`: no normalised address is spelt so.
+        assert_eq!(lea, index.email_index("rr-username:lea_m"));
     }
 
     #[test]

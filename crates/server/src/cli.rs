@@ -63,6 +63,13 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Data protection: the nightly retention purge, the register of
+    /// processing activities.
+    Gdpr {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::gdpr::GdprAction,
+    },
     /// Fill the database with a synthetic French data set for load tests
     /// (never in production). Applies the migrations first.
     Seed(crate::seed::SeedArgs),
@@ -170,6 +177,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Admin { action }) => admin(&settings, action).await,
         Some(Command::Keys { action }) => keys(&settings, action).await,
         Some(Command::Audit { action }) => audit(&settings, action).await,
+        Some(Command::Gdpr { action }) => crate::gdpr::run(&settings, action).await,
         Some(Command::Seed(args)) => crate::seed::run(&settings, args).await,
         Some(Command::Openapi) => Ok(()),
     }

@@ -8,6 +8,9 @@
 //! and [`cli`] for the command line.
 
 pub mod cli;
+mod exports;
+pub mod gdpr;
+pub mod register;
 pub mod seed;
 pub mod settings;
 mod startup;

@@ -47,6 +47,142 @@ pub struct Settings {
     pub comments: CommentSettings,
     /// `[moderation]`: reports and the automatic hold.
     pub moderation: ModerationSettings,
+    /// `[exports]`: exports of one's data (access and portability).
+    pub exports: ExportSettings,
+    /// `[erasure]`: erasing accounts.
+    pub erasure: ErasureSettings,
+    /// `[retention]`: how long personal data is kept, and who answers for it.
+    pub retention: RetentionSettings,
+}
+
+/// `[retention]`: how long personal data is kept (ADR 0025), applied by
+/// `rr-server gdpr purge` and stated by the register of processing
+/// activities, which also names the controller.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Years without a login or a session refresh after which a citizen's
+    /// account is erased. At least 1.
+    pub inactive_account_years: std::num::NonZeroU32,
+    /// Days before that erasure the person is warned by mail (once). At
+    /// least 1, less than the inactivity.
+    pub inactivity_notice_days: std::num::NonZeroU32,
+    /// Days ended sessions (expired or revoked) and expired single-use links
+    /// are kept. At least 1.
+    pub ended_sessions_days: std::num::NonZeroU32,
+    /// Days audit entries are kept. At least 1.
+    pub audit_log_days: std::num::NonZeroU32,
+    /// Days entries of the staff access journal are kept. At least 1.
+    pub staff_access_journal_days: std::num::NonZeroU32,
+    /// Months consultation and search events are kept one by one, after the
+    /// month they happened in; then only their aggregates. At least 1.
+    pub statistics_events_months: std::num::NonZeroU32,
+    /// Days the record of a data export is kept once closed. At least 1.
+    pub export_records_days: std::num::NonZeroU32,
+    /// The controller, as the register names it (Art. 30(1)(a)).
+    pub controller: String,
+    /// Contact details of its data protection officer.
+    pub data_protection_officer: String,
+}
+
+impl Settings {
+    /// The retention policy: the periods of `[retention]`, and those other
+    /// sections set (`notifications.retention_days`, `exports.ttl_days`,
+    /// `erasure.username_reservation_days`), the controller, and
+    /// `identity.frontend_url` for the warning mail. The purge applies it and
+    /// the register states it.
+    ///
+    /// # Errors
+    /// When the inactivity notice is not shorter than the inactivity.
+    pub fn retention_policy(&self) -> anyhow::Result<rr_application::services::RetentionPolicy> {
+        use rr_domain::compliance::{Controller, RetentionPeriods, Span};
+        let days = |n: u64| Span::Days(u32::try_from(n).unwrap_or(u32::MAX));
+        let r = &self.retention;
+        let periods = RetentionPeriods {
+            inactive_accounts: Span::Years(r.inactive_account_years.get()),
+            inactivity_notice: Span::Days(r.inactivity_notice_days.get()),
+            ended_sessions: Span::Days(r.ended_sessions_days.get()),
+            audit_log: Span::Days(r.audit_log_days.get()),
+            staff_access_journal: Span::Days(r.staff_access_journal_days.get()),
+            notifications: days(self.notifications.retention_days.get()),
+            statistics_events: Span::Months(r.statistics_events_months.get()),
+            export_records: Span::Days(r.export_records_days.get()),
+            export_archives: days(self.exports.ttl_days.get()),
+            username_reservations: days(self.erasure.username_reservation_days),
+        };
+        if let Some(problem) = periods.problem() {
+            anyhow::bail!("[retention]: {problem}");
+        }
+        Ok(rr_application::services::RetentionPolicy {
+            periods,
+            controller: Controller {
+                name: r.controller.clone(),
+                data_protection_officer: r.data_protection_officer.clone(),
+            },
+            frontend_url: self.identity.frontend_url.trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+/// `[erasure]`: erasing accounts (ADR 0023).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErasureSettings {
+    /// Days the username of an erased account stays reserved, so that
+    /// nobody takes it to pass for the person. 0: free at once.
+    pub username_reservation_days: u64,
+}
+
+impl ErasureSettings {
+    /// The erasure use cases' policy.
+    #[must_use]
+    pub fn policy(&self) -> rr_application::services::ErasurePolicy {
+        rr_application::services::ErasurePolicy {
+            username_reservation: std::time::Duration::from_secs(
+                self.username_reservation_days.saturating_mul(24 * 3600),
+            ),
+        }
+    }
+}
+
+/// `[exports]`: exports of one's data (ADR 0022).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportSettings {
+    /// Directory of the encrypted archives waiting to be downloaded,
+    /// created when missing; short-lived files, not to be backed up.
+    pub archive_dir: PathBuf,
+    /// Days a ready archive may be downloaded before it is deleted. At least 1.
+    pub ttl_days: std::num::NonZeroU64,
+    /// An account whose archive holds at most this many rows is exported
+    /// within the request; larger ones by the background worker. 0: always
+    /// the worker.
+    pub sync_max_rows: u64,
+    /// Largest archive kept, in bytes (encrypted); beyond, the export fails
+    /// with `archive_too_large`.
+    pub max_archive_bytes: u64,
+    /// How often each API node looks for exports to produce, in seconds. At
+    /// least 1.
+    pub poll_interval_secs: std::num::NonZeroU64,
+}
+
+impl ExportSettings {
+    /// The export use cases' policy.
+    #[must_use]
+    pub fn policy(&self) -> rr_application::services::DataExportPolicy {
+        rr_application::services::DataExportPolicy {
+            ttl: std::time::Duration::from_secs(self.ttl_days.get().saturating_mul(24 * 3600)),
+            sync_max_rows: self.sync_max_rows,
+            max_archive_bytes: self.max_archive_bytes,
+            ..rr_application::services::DataExportPolicy::default()
+        }
+    }
+
+    /// How often each node looks for exports to produce.
+    #[must_use]
+    pub fn poll_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.poll_interval_secs.get())
+    }
 }
 
 /// `[moderation]`: reports and the automatic hold.
@@ -206,8 +342,6 @@ pub struct AttachmentSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IdentitySettings {
-    /// Version of the privacy policy new accounts accept.
-    pub privacy_policy_version: String,
     /// Base address of the web client, for links in emails.
     pub frontend_url: String,
     /// Life of a refresh token (an idle session), in days.
@@ -618,5 +752,58 @@ mod tests {
             assert!(matches!(err, SettingsError::ProductionNeedsSmtp), "{err}");
             Ok(())
         });
+    }
+
+    #[test]
+    fn retention_defaults_to_the_documented_periods_and_refuses_a_notice_as_long_as_the_inactivity()
+    {
+        use rr_domain::compliance::{RetentionPeriods, Span};
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            let policy = settings.retention_policy().map_err(|e| e.to_string())?;
+            assert_eq!(policy.periods, RetentionPeriods::default());
+            // The other sections' periods are read, not typed twice.
+            jail.set_env("RR_NOTIFICATIONS__RETENTION_DAYS", "90");
+            jail.set_env("RR_EXPORTS__TTL_DAYS", "3");
+            jail.set_env("RR_RETENTION__STATISTICS_EVENTS_MONTHS", "13");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            let periods = settings
+                .retention_policy()
+                .map_err(|e| e.to_string())?
+                .periods;
+            assert_eq!(periods.notifications, Span::Days(90));
+            assert_eq!(periods.export_archives, Span::Days(3));
+            assert_eq!(periods.statistics_events, Span::Months(13));
+            jail.set_env("RR_RETENTION__INACTIVE_ACCOUNT_YEARS", "0");
+            let err = load(Profile::Development, Path::new("no-such-directory")).unwrap_err();
+            assert!(
+                err.to_string()
+                    .to_lowercase()
+                    .contains("inactive_account_years"),
+                "{err}"
+            );
+            jail.set_env("RR_RETENTION__INACTIVE_ACCOUNT_YEARS", "1");
+            jail.set_env("RR_RETENTION__INACTIVITY_NOTICE_DAYS", "400");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            let err = settings.retention_policy().unwrap_err().to_string();
+            assert!(err.contains("inactivity_notice"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn no_profile_changes_a_retention_period_so_the_register_in_docs_holds_for_each() {
+        for (name, content) in SHIPPED_FILES {
+            if name == "default.toml" {
+                continue;
+            }
+            for section in ["[retention]", "[notifications]", "[exports]", "[erasure]"] {
+                assert!(!content.contains(section), "{name} sets {section}");
+            }
+        }
     }
 }

@@ -27,6 +27,8 @@ pub struct Application {
     flusher: tokio::task::JoinHandle<()>,
     /// The hourly purge of notifications past their retention.
     purge: tokio::task::JoinHandle<()>,
+    /// The export worker: production and the sweep of archives.
+    exports: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Application {
@@ -71,6 +73,9 @@ impl Application {
         ));
         let notifications = crate::wiring::notifications(&settings, &database)?;
         let purge = spawn_notification_purge(notifications.clone());
+        let data_exports = crate::wiring::data_exports(&settings, &database)?;
+        let exports =
+            crate::exports::spawn_worker(data_exports.clone(), settings.exports.poll_interval());
         let resources = ResourceService::new(ResourcePorts {
             resources: database.resources(),
             catalogue: database.catalogue(),
@@ -94,14 +99,33 @@ impl Application {
             crate::wiring::notifier(&notifications),
             write_limits.clone(),
         );
+        // One identity service: the privacy use cases refresh its caches.
+        let identity = crate::wiring::identity(&settings, &database)?;
+        // One attachment service: erasure removes content under its lock.
+        let attachments = crate::wiring::attachments(&settings, &database)?;
+        let erasure = crate::wiring::erasure(
+            &settings,
+            &database,
+            identity.clone(),
+            attachments.clone(),
+            data_exports.clone(),
+        )?;
+        let subject_requests = crate::wiring::subject_requests(
+            &settings,
+            &database,
+            erasure.clone(),
+            data_exports.clone(),
+        )?;
         let services = Services {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
-            attachments: crate::wiring::attachments(&settings, &database)?,
-            identity: crate::wiring::identity(&settings, &database)?,
+            attachments,
+            privacy: crate::wiring::privacy(&database, identity.clone()),
+            identity,
             resources: resources.clone(),
             engagement: EngagementService::new(EngagementPorts {
                 resources: database.resources(),
+                users: database.users(),
                 engagement: database.engagement(),
                 clock: Arc::new(SystemClock),
             }),
@@ -115,6 +139,11 @@ impl Application {
             moderation,
             statistics: crate::wiring::statistics(&settings, &database)?,
             accounts: crate::wiring::accounts(&settings, &database)?,
+            data_exports,
+            erasure,
+            subject_requests,
+            processing_register: crate::wiring::processing_register(&settings)?,
+            breaches: crate::wiring::breaches(&settings, &database)?,
             auth_rate_limit: ClientRateLimit::new(
                 settings.http.auth_requests_per_minute,
                 settings.http.auth_burst,
@@ -125,7 +154,6 @@ impl Application {
                 name: "rr-server".into(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 api_version: "v1".into(),
-                privacy_policy_version: settings.identity.privacy_policy_version.clone(),
             },
         };
         let contract = Contract::new().context("serialising the OpenAPI document")?;
@@ -141,6 +169,7 @@ impl Application {
             statistics,
             flusher,
             purge,
+            exports,
         })
     }
 
@@ -167,6 +196,7 @@ impl Application {
         let served = self.server.await.context("serving HTTP");
         self.flusher.abort();
         self.purge.abort();
+        self.exports.abort();
         self.statistics.flush_logged().await;
         served?;
         tracing::info!("server stopped; closing the database pool");

@@ -94,10 +94,12 @@ pub fn identity(settings: &Settings, database: &Database) -> anyhow::Result<Iden
         secrets: Arc::new(RandomSecretTokens::new()),
         totp: Arc::new(RfcTotp::new()),
         clock: Arc::new(SystemClock),
+        policies: database.privacy_policies(),
+        consents: database.consents(),
+        usernames: database.username_reservations(),
     };
     let identity = &settings.identity;
     let policy = IdentityPolicy {
-        privacy_policy_version: identity.privacy_policy_version.clone(),
         refresh_token_ttl: Duration::from_secs(
             identity.refresh_token_ttl_days.saturating_mul(24 * 3600),
         ),
@@ -106,6 +108,26 @@ pub fn identity(settings: &Settings, database: &Database) -> anyhow::Result<Iden
         ..IdentityPolicy::default()
     };
     Ok(IdentityService::new(ports, policy))
+}
+
+/// The privacy policy, consents and restriction on the database, refreshing
+/// the caches of `identity` (the service that authenticates requests).
+#[must_use]
+pub fn privacy(
+    database: &Database,
+    identity: IdentityService,
+) -> rr_application::services::PrivacyService {
+    use rr_application::services::{PrivacyPorts, PrivacyService};
+    PrivacyService::new(
+        PrivacyPorts {
+            policies: database.privacy_policies(),
+            consents: database.consents(),
+            users: database.users(),
+            audit: database.audit_log(),
+            clock: Arc::new(SystemClock),
+        },
+        identity,
+    )
 }
 
 /// The attachment use cases on the database and the blob directory.
@@ -123,6 +145,7 @@ pub fn attachments(settings: &Settings, database: &Database) -> anyhow::Result<A
     Ok(AttachmentService::new(
         AttachmentPorts {
             resources: database.resources(),
+            users: database.users(),
             attachments: database.attachments(),
             blobs: Arc::new(blobs),
             clock: Arc::new(SystemClock),
@@ -231,6 +254,44 @@ pub fn moderation(
     )
 }
 
+/// Exports of persons' data: the requests and the person's data on
+/// `database`, the profile opened and the archive sealed with the field
+/// cipher of the key material, archives written as JSON into
+/// `exports.archive_dir`, under `[exports]`.
+///
+/// # Errors
+/// When a key is unusable or the archive directory cannot be created.
+pub fn data_exports(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<rr_application::services::DataExportService> {
+    use rr_application::services::{DataExportPorts, DataExportService};
+    let material = key_material(settings)?;
+    let directory = &settings.exports.archive_dir;
+    let archives = FsBlobStore::open(directory).with_context(|| {
+        format!(
+            "opening the export archive directory {}",
+            directory.display()
+        )
+    })?;
+    Ok(DataExportService::new(
+        DataExportPorts {
+            exports: database.data_exports(),
+            personal_data: database.personal_data(),
+            users: database.users(),
+            cipher: Arc::new(
+                XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
+            ),
+            archives: Arc::new(archives),
+            format: Arc::new(rr_http::JsonArchiveFormat),
+            audit: database.audit_log(),
+            journal: database.staff_access_journal(),
+            clock: Arc::new(SystemClock),
+        },
+        settings.exports.policy(),
+    ))
+}
+
 /// Account administration and the staff access journal on `database`,
 /// opening personal data with the field cipher of the key material and
 /// finding emails through its blind index.
@@ -251,6 +312,137 @@ pub fn accounts(
             XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
         ),
         blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
+        audit: database.audit_log(),
+        clock: Arc::new(SystemClock),
+    }))
+}
+
+/// Erasure of accounts on `database`: usernames reserved through the blind
+/// index of the key material for `[erasure]`'s delay; sessions forgotten by
+/// `identity` (the one authenticating requests), orphaned content removed
+/// through `attachments` (the one serving uploads), the person's export
+/// archives through `exports`.
+///
+/// # Errors
+/// When a key is unusable.
+pub fn erasure(
+    settings: &Settings,
+    database: &Database,
+    identity: IdentityService,
+    attachments: AttachmentService,
+    exports: rr_application::services::DataExportService,
+) -> anyhow::Result<rr_application::services::ErasureService> {
+    use rr_application::services::{ErasurePorts, ErasureService};
+    let material = key_material(settings)?;
+    Ok(ErasureService::new(
+        ErasurePorts {
+            erasure: database.account_erasure(),
+            users: database.users(),
+            blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
+            audit: database.audit_log(),
+            clock: Arc::new(SystemClock),
+        },
+        settings.erasure.policy(),
+        identity,
+        attachments,
+        exports,
+    ))
+}
+
+/// Data-subject requests received outside the application, on `database`,
+/// acted on through `erasure` and `exports`; people found by email through
+/// the blind index of the key material.
+///
+/// # Errors
+/// When a key is unusable.
+pub fn subject_requests(
+    settings: &Settings,
+    database: &Database,
+    erasure: rr_application::services::ErasureService,
+    exports: rr_application::services::DataExportService,
+) -> anyhow::Result<rr_application::services::SubjectRequestService> {
+    use rr_application::services::{SubjectRequestPorts, SubjectRequestService};
+    let material = key_material(settings)?;
+    Ok(SubjectRequestService::new(
+        SubjectRequestPorts {
+            requests: database.subject_requests(),
+            users: database.users(),
+            blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
+            journal: database.staff_access_journal(),
+            audit: database.audit_log(),
+            clock: Arc::new(SystemClock),
+        },
+        erasure,
+        exports,
+    ))
+}
+
+/// The retention purge (ADR 0025) on `database`, under
+/// [`Settings::retention_policy`]: notifications deleted through
+/// `notifications`, inactive accounts erased through `erasure`, the warning
+/// mailed through the `[mail]` relay to the address opened with the field
+/// cipher of the key material.
+///
+/// # Errors
+/// When `[retention]` is inconsistent, or a key or the mail settings are
+/// unusable.
+pub fn retention(
+    settings: &Settings,
+    database: &Database,
+    notifications: NotificationService,
+    erasure: rr_application::services::ErasureService,
+) -> anyhow::Result<rr_application::services::RetentionService> {
+    use rr_application::services::{RetentionPorts, RetentionService};
+    let material = key_material(settings)?;
+    Ok(RetentionService::new(
+        RetentionPorts {
+            store: database.retention_store(),
+            users: database.users(),
+            exports: database.data_exports(),
+            mailer: Arc::new(LettreMailer::new(&settings.mail).context("setting up mail")?),
+            cipher: Arc::new(
+                XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
+            ),
+            audit: database.audit_log(),
+            clock: Arc::new(SystemClock),
+        },
+        settings.retention_policy()?,
+        notifications,
+        erasure,
+    ))
+}
+
+/// The register of processing activities, with the periods of
+/// [`Settings::retention_policy`]: the very ones the purge applies.
+///
+/// # Errors
+/// When `[retention]` is inconsistent.
+pub fn processing_register(
+    settings: &Settings,
+) -> anyhow::Result<rr_application::services::ProcessingRegisterService> {
+    Ok(rr_application::services::ProcessingRegisterService::new(
+        &settings.retention_policy()?,
+    ))
+}
+
+/// The breach register on `database`: addresses opened with the field
+/// cipher of the key material, each read journaled.
+///
+/// # Errors
+/// When a key is unusable.
+pub fn breaches(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<rr_application::services::BreachService> {
+    use rr_application::services::{BreachPorts, BreachService};
+    let material = key_material(settings)?;
+    Ok(BreachService::new(BreachPorts {
+        breaches: database.breach_register(),
+        users: database.users(),
+        journal: database.staff_access_journal(),
+        cipher: Arc::new(
+            XChaChaFieldCipher::from_material(&material).context("field encryption keys")?,
+        ),
         audit: database.audit_log(),
         clock: Arc::new(SystemClock),
     }))

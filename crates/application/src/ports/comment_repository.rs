@@ -71,6 +71,9 @@ pub struct ThreadComment {
     pub comment: CommentRecord,
     /// Its author's username.
     pub author_name: Username,
+    /// Whether its author restricted the processing of their account (GDPR
+    /// Art. 18), read in the same query: the comment is then theirs alone.
+    pub author_restricted: bool,
 }
 
 /// Stores comments.

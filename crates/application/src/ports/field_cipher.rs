@@ -175,4 +175,9 @@ pub fn open_profile(
 pub trait BlindIndex: Send + Sync {
     /// The index of `normalised_email`.
     fn email_index(&self, normalised_email: &str) -> Vec<u8>;
+
+    /// The index of a canonical (lower-case) username, under the same key
+    /// but never equal to any email's index: how the usernames of erased
+    /// accounts are reserved without being kept in clear (ADR 0023).
+    fn username_index(&self, canonical_username: &str) -> Vec<u8>;
 }

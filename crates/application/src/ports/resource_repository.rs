@@ -45,6 +45,16 @@ pub struct ResourceRecord {
     pub version: u64,
 }
 
+/// What a read of a resource learns of its author in the same round trip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceAuthor {
+    /// Their public handle.
+    pub username: Username,
+    /// Whether they restricted the processing of their account (GDPR
+    /// Art. 18): their resources are then theirs alone to see.
+    pub restricted: bool,
+}
+
 /// Stores resources.
 #[cfg_attr(any(test, feature = "test-util"), mockall::automock)]
 #[async_trait]
@@ -62,16 +72,17 @@ pub trait ResourceRepository: Send + Sync {
     /// [`RepositoryError::Unavailable`] when the store cannot be reached.
     async fn find(&self, id: ResourceId) -> Result<Option<ResourceRecord>, RepositoryError>;
 
-    /// [`Self::find`], with its author's username when the store can read it
-    /// in the same round trip (`None` otherwise: the caller asks the accounts).
-    /// The read path of a resource by id, the most frequent request.
+    /// [`Self::find`], with its author's username and restriction when the
+    /// store can read them in the same round trip (`None` otherwise: the
+    /// caller asks the accounts). The read path of a resource by id, the most
+    /// frequent request, and of every access decision on a resource.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the store cannot be reached.
     async fn find_with_author(
         &self,
         id: ResourceId,
-    ) -> Result<Option<(ResourceRecord, Option<Username>)>, RepositoryError> {
+    ) -> Result<Option<(ResourceRecord, Option<ResourceAuthor>)>, RepositoryError> {
         Ok(self.find(id).await?.map(|record| (record, None)))
     }
 

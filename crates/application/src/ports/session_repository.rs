@@ -37,7 +37,9 @@ impl SessionRecord {
 #[cfg_attr(any(test, feature = "test-util"), mockall::automock)]
 #[async_trait]
 pub trait SessionRepository: Send + Sync {
-    /// Stores a new session.
+    /// Stores a new session, and records its start as its owner's last
+    /// activity (kept to the day; the retention of inactive accounts reads
+    /// it, ADR 0025).
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the store cannot be reached.
@@ -65,7 +67,8 @@ pub trait SessionRepository: Send + Sync {
     async fn find_spent(&self, digest: &[u8]) -> Result<Option<SessionId>, RepositoryError>;
 
     /// Replaces the current refresh token `old` by `new` and records `old` as
-    /// spent, only if `old` is still current and the session live. Returns
+    /// spent, only if `old` is still current and the session live; then
+    /// `now` is the owner's last activity, as for [`Self::create`]. Returns
     /// whether it did: of two concurrent rotations with one token, one wins.
     ///
     /// # Errors

@@ -89,4 +89,16 @@ pub trait StatisticsQuery: Send + Sync {
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the store cannot be reached.
     async fn tally(&self, request: &TallyRequest) -> Result<Vec<TallyRow>, RepositoryError>;
+
+    /// The first day whose consultations and searches are still kept one by
+    /// one, once the retention purge has aggregated older ones (ADR 0025);
+    /// `None` before. Buckets of those measures starting before it are
+    /// counted from the aggregates the purge wrote, as they were then: who
+    /// objected to statistics later is still counted there, and no relation
+    /// type is kept, so a tally of them with a relation type filter MUST
+    /// fail with [`RepositoryError::Internal`].
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] when the store cannot be reached.
+    async fn aggregated_before(&self) -> Result<Option<Date>, RepositoryError>;
 }

@@ -7,7 +7,11 @@ use crate::RepositoryError;
 #[cfg_attr(any(test, feature = "test-util"), mockall::automock)]
 #[async_trait]
 pub trait UserRepository: Send + Sync {
-    /// Stores a new account.
+    /// Stores a new account, and records its first privacy choices as the
+    /// start of its consent history ([`crate::ports::ConsentRepository`]),
+    /// in the same transaction: the terms and policy accepted in
+    /// `policy_version`, the consent to communications and the absence of
+    /// objection to statistics as `user` holds them, at `created_at`.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when the email index or the
@@ -38,7 +42,11 @@ pub trait UserRepository: Send + Sync {
         username: &Username,
     ) -> Result<Option<UserRecord>, RepositoryError>;
 
-    /// Replaces every mutable column of an existing account (all but `id` and `created_at`).
+    /// Replaces every mutable column of an existing account (all but `id`,
+    /// `created_at` and the privacy choices: `policy_version`,
+    /// `communications_consent`, `statistics_objection` and
+    /// `restricted_since` keep their stored values, which only
+    /// [`crate::ports::ConsentRepository`] changes, with their history).
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when the new email index or

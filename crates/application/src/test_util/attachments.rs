@@ -227,6 +227,8 @@ pub fn attachment_fixture(
         service: AttachmentService::new(
             AttachmentPorts {
                 resources,
+                // No account: authors are unknown, and so not restricted.
+                users: Arc::new(super::FakeUsers::default()),
                 attachments: attachments.clone(),
                 blobs: blobs.clone(),
                 clock,

@@ -147,15 +147,14 @@ impl CommentRepository for FakeComments {
             .collect();
         let mut out = Vec::with_capacity(page.len());
         for comment in thread_order(page) {
-            let author_name = self
-                .users
-                .find(comment.author)
-                .await?
-                .ok_or_else(|| RepositoryError::Internal("a comment's author is gone".into()))?
-                .username;
+            let author =
+                self.users.find(comment.author).await?.ok_or_else(|| {
+                    RepositoryError::Internal("a comment's author is gone".into())
+                })?;
             out.push(ThreadComment {
                 comment,
-                author_name,
+                author_name: author.username,
+                author_restricted: author.restricted_since.is_some(),
             });
         }
         Ok(out)

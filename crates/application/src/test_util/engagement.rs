@@ -104,15 +104,22 @@ impl FakeEngagement {
         viewer: &AuthenticatedActor,
         id: ResourceId,
     ) -> Result<Option<ResourceRecord>, RepositoryError> {
-        Ok(self.resources.find(id).await?.filter(|record| {
-            let facts = ResourceFacts {
-                author: record.author,
-                visibility: record.visibility,
-                state: &record.state,
-                shared_with: &record.shared_with,
-            };
-            can_view(&Actor::User(*viewer), &facts)
-        }))
+        let Some(record) = self.resources.find(id).await? else {
+            return Ok(None);
+        };
+        let author_restricted = self
+            .users
+            .find(record.author)
+            .await?
+            .is_some_and(|author| author.restricted_since.is_some());
+        let facts = ResourceFacts {
+            author: record.author,
+            visibility: record.visibility,
+            state: &record.state,
+            shared_with: &record.shared_with,
+            author_restricted,
+        };
+        Ok(can_view(&Actor::User(*viewer), &facts).then_some(record))
     }
 
     /// The viewer's entries of `list`: resource and when it was marked.

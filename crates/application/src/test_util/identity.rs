@@ -23,7 +23,7 @@ use crate::ports::{
 };
 use crate::services::{IdentityPolicy, IdentityPorts, IdentityService};
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
@@ -34,8 +34,11 @@ fn conflict(what: &str) -> RepositoryError {
 /// Accounts in memory.
 #[derive(Debug, Default)]
 pub struct FakeUsers {
-    users: Mutex<BTreeMap<UserId, UserRecord>>,
+    pub(crate) users: Mutex<BTreeMap<UserId, UserRecord>>,
     recovery: Mutex<HashMap<UserId, HashSet<Vec<u8>>>>,
+    /// Every account's privacy choices, in the order recorded
+    /// (`ConsentRepository`, in `test_util/privacy.rs`).
+    pub(crate) consents: Mutex<Vec<(UserId, rr_domain::privacy::ConsentRecord)>>,
 }
 
 impl FakeUsers {
@@ -43,6 +46,12 @@ impl FakeUsers {
     #[must_use]
     pub fn all(&self) -> Vec<UserRecord> {
         lock(&self.users).values().cloned().collect()
+    }
+
+    /// Deletes the account `id` (and its recovery codes), as an erasure does.
+    pub fn remove(&self, id: UserId) -> Option<UserRecord> {
+        lock(&self.recovery).remove(&id);
+        lock(&self.users).remove(&id)
     }
 
     fn check_unique(
@@ -66,7 +75,9 @@ impl UserRepository for FakeUsers {
     async fn insert(&self, user: &UserRecord) -> Result<(), RepositoryError> {
         let mut users = lock(&self.users);
         Self::check_unique(&users, user)?;
+        let first = super::privacy::first_choices(user)?;
         users.insert(user.id, user.clone());
+        lock(&self.consents).extend(first.into_iter().map(|choice| (user.id, choice)));
         Ok(())
     }
 
@@ -99,9 +110,14 @@ impl UserRepository for FakeUsers {
         let mut users = lock(&self.users);
         Self::check_unique(&users, user)?;
         if let Some(stored) = users.get_mut(&user.id) {
-            let created_at = stored.created_at;
+            let kept = stored.clone();
             *stored = user.clone();
-            stored.created_at = created_at;
+            stored.created_at = kept.created_at;
+            // Written with their history by the consent repository only.
+            stored.policy_version = kept.policy_version;
+            stored.communications_consent = kept.communications_consent;
+            stored.statistics_objection = kept.statistics_objection;
+            stored.restricted_since = kept.restricted_since;
         }
         Ok(())
     }
@@ -508,6 +524,10 @@ impl BlindIndex for FakeBlindIndex {
     fn email_index(&self, normalised_email: &str) -> Vec<u8> {
         format!("idx:{normalised_email}").into_bytes()
     }
+
+    fn username_index(&self, canonical_username: &str) -> Vec<u8> {
+        format!("uidx:{canonical_username}").into_bytes()
+    }
 }
 
 /// Tokens of the form `fake.<user>.<session>.<role>.<exp unix>`; verified against the clock.
@@ -678,6 +698,10 @@ pub struct IdentityFixture {
     pub cipher: Arc<FakeFieldCipher>,
     /// Clock.
     pub clock: Arc<SettableClock>,
+    /// The privacy policy's versions (`2026-11` in force).
+    pub policies: Arc<super::FakePrivacyPolicies>,
+    /// Usernames of erased accounts, reserved.
+    pub usernames: Arc<super::FakeUsernameReservations>,
 }
 
 /// The identity service on fakes, its clock at 2026-11-29 10:00 UTC.
@@ -691,6 +715,8 @@ pub fn identity_fixture() -> IdentityFixture {
     let audit = Arc::new(FakeAuditLog::default());
     let outbox = Arc::new(Outbox::default());
     let cipher = Arc::new(FakeFieldCipher::default());
+    let policies = Arc::new(super::FakePrivacyPolicies::default());
+    let usernames = Arc::new(super::FakeUsernameReservations::default());
     let ports = IdentityPorts {
         users: users.clone(),
         sessions: sessions.clone(),
@@ -707,6 +733,9 @@ pub fn identity_fixture() -> IdentityFixture {
         secrets: Arc::new(FakeSecretTokens::default()),
         totp: Arc::new(FakeTotp),
         clock: clock.clone(),
+        policies: policies.clone(),
+        consents: users.clone(),
+        usernames: usernames.clone(),
     };
     IdentityFixture {
         service: IdentityService::new(ports, IdentityPolicy::default()),
@@ -716,6 +745,8 @@ pub fn identity_fixture() -> IdentityFixture {
         outbox,
         cipher,
         clock,
+        policies,
+        usernames,
     }
 }
 

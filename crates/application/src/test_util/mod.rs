@@ -170,12 +170,17 @@ impl DatabaseHealth for SwitchableHealth {
 
 mod accounts;
 mod attachments;
+mod breaches;
 mod comments;
+mod data_export;
 mod engagement;
+mod erasure;
 mod identity;
 mod moderation;
 mod notifications;
+mod privacy;
 mod resources;
+mod retention;
 mod statistics;
 
 pub use accounts::{AccountAdminFixture, FakeStaffAccessJournal, account_admin_fixture};
@@ -183,8 +188,16 @@ pub use attachments::{
     AttachmentFixture, ChunkSource, FakeAttachments, FakeBlobStore, attachment_fixture,
     idle_attachment_service,
 };
+pub use breaches::FakeBreachRegister;
 pub use comments::FakeComments;
+pub use data_export::{
+    DataExportFixture, FAKE_SECTIONS, FakeDataExports, FakePersonalData, TextArchiveFormat,
+    data_export_fixture,
+};
 pub use engagement::FakeEngagement;
+pub use erasure::{
+    ErasureFixture, FakeErasure, FakeSubjectRequests, FakeUsernameReservations, erasure_fixture,
+};
 pub use identity::{
     FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens,
     FakeSecretTokens, FakeSessions, FakeStrength, FakeTotp, FakeUsers, IdentityFixture, Outbox,
@@ -192,5 +205,7 @@ pub use identity::{
 };
 pub use moderation::FakeModeration;
 pub use notifications::{FailingMailer, FakeNotifications, RecordingNotifier};
+pub use privacy::FakePrivacyPolicies;
 pub use resources::{FakeCatalogue, FakeResources, RecordingStatistics};
+pub use retention::{FakeRetentionStore, ModelAuditEntry};
 pub use statistics::{FakeStatisticsQuery, StatisticsEvent};

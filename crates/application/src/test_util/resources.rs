@@ -143,19 +143,26 @@ impl ResourceCatalogue for FakeCatalogue {
     async fn search(&self, query: &CatalogueQuery) -> Result<Vec<CatalogueEntry>, RepositoryError> {
         // Every counter is 0 here, so every order is the id's, newest first.
         let mut entries = Vec::new();
+        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
         for r in self
             .resources
             .all()
             .into_iter()
             .filter(|r| listed(query, r))
-            .take(usize::try_from(query.limit).unwrap_or(usize::MAX))
         {
+            if entries.len() == limit {
+                break;
+            }
             let author = self
                 .users
                 .find(r.author)
                 .await?
-                .map(|u| u.username)
                 .ok_or_else(|| RepositoryError::Internal("an author does not exist".into()))?;
+            // A restricted author's resources are theirs alone (GDPR Art. 18).
+            if author.restricted_since.is_some() {
+                continue;
+            }
+            let author = author.username;
             entries.push(CatalogueEntry {
                 id: r.id,
                 author,

@@ -55,6 +55,7 @@ pub struct FakeStatisticsQuery {
     users: Arc<FakeUsers>,
     events: Mutex<Vec<StatisticsEvent>>,
     requests: Mutex<Vec<TallyRequest>>,
+    aggregated_before: Mutex<Option<Date>>,
 }
 
 impl FakeStatisticsQuery {
@@ -65,7 +66,14 @@ impl FakeStatisticsQuery {
             users,
             events: Mutex::default(),
             requests: Mutex::default(),
+            aggregated_before: Mutex::default(),
         }
+    }
+
+    /// Says that the events before `day` were aggregated by the retention
+    /// purge (the events told of are still counted as they are).
+    pub fn set_aggregated_before(&self, day: Option<Date>) {
+        *lock(&self.aggregated_before) = day;
     }
 
     /// Records an event.
@@ -133,7 +141,10 @@ impl StatisticsQuery for FakeStatisticsQuery {
                 continue;
             }
             let account = event.person.and_then(|p| accounts.get(&p));
-            if event.person.is_some() && account.is_none_or(|a| a.statistics_objection) {
+            // Objectors and restricted accounts (GDPR Art. 21, 18) are not counted.
+            if event.person.is_some()
+                && account.is_none_or(|a| a.statistics_objection || a.restricted_since.is_some())
+            {
                 continue;
             }
             if !matches(event, &request.filters, account) {
@@ -164,11 +175,19 @@ impl StatisticsQuery for FakeStatisticsQuery {
             })
             .collect())
     }
+
+    async fn aggregated_before(&self) -> Result<Option<Date>, RepositoryError> {
+        Ok(*lock(&self.aggregated_before))
+    }
 }
 
 #[async_trait]
 impl StatisticsQuery for super::UnavailableStore {
     async fn tally(&self, _: &TallyRequest) -> Result<Vec<TallyRow>, RepositoryError> {
+        Err(super::unavailable())
+    }
+
+    async fn aggregated_before(&self) -> Result<Option<Date>, RepositoryError> {
         Err(super::unavailable())
     }
 }

@@ -215,13 +215,26 @@ pub enum CommentSight {
 
 /// What `viewer` may see of a comment written by `author`, in `state`.
 ///
+/// - Written by an account whose processing is restricted (GDPR Art. 18,
+///   `author_restricted`): everything for its author, a placeholder for
+///   everyone else, staff included (a tombstone stays a tombstone).
 /// - Visible: everything, for everyone.
 /// - Held or hidden: everything for moderators and above with two-factor
 ///   authentication (they judge it) and for its author, who knows the text
 ///   already and is told why it is hidden; a placeholder for everyone else.
 /// - Deleted: a tombstone for everyone, staff and author included.
 #[must_use]
-pub fn comment_sight(viewer: &Actor, author: UserId, state: &CommentState) -> CommentSight {
+pub fn comment_sight(
+    viewer: &Actor,
+    author: UserId,
+    author_restricted: bool,
+    state: &CommentState,
+) -> CommentSight {
+    if *state != CommentState::Deleted
+        && !crate::privacy::restriction_allows(viewer, author, author_restricted)
+    {
+        return CommentSight::Withheld;
+    }
     match state {
         CommentState::Visible => CommentSight::Full,
         CommentState::Deleted => CommentSight::Tombstone,
@@ -358,11 +371,11 @@ mod tests {
         ];
         for viewer in &viewers {
             assert_eq!(
-                comment_sight(viewer, author, &CommentState::Visible),
+                comment_sight(viewer, author, false, &CommentState::Visible),
                 CommentSight::Full
             );
             assert_eq!(
-                comment_sight(viewer, author, &CommentState::Deleted),
+                comment_sight(viewer, author, false, &CommentState::Deleted),
                 CommentSight::Tombstone
             );
         }
@@ -372,7 +385,7 @@ mod tests {
     fn withheld_comments_are_read_by_their_author_and_staff_with_two_factor_only() {
         let author = UserId::generate();
         for state in [CommentState::Held, hidden()] {
-            let sight = |viewer: &Actor| comment_sight(viewer, author, &state);
+            let sight = |viewer: &Actor| comment_sight(viewer, author, false, &state);
             assert_eq!(sight(&Actor::Visitor), CommentSight::Withheld);
             assert_eq!(
                 sight(&user(UserId::generate(), Role::Citizen, false)),
@@ -396,5 +409,26 @@ mod tests {
                 CommentSight::Full
             );
         }
+    }
+
+    #[test]
+    fn a_restricted_authors_comments_are_withheld_from_everyone_else() {
+        let author = UserId::generate();
+        for state in [CommentState::Visible, CommentState::Held, hidden()] {
+            let sight = |viewer: &Actor| comment_sight(viewer, author, true, &state);
+            assert_eq!(sight(&Actor::Visitor), CommentSight::Withheld);
+            assert_eq!(
+                sight(&user(UserId::generate(), Role::SuperAdministrator, true)),
+                CommentSight::Withheld
+            );
+            assert_eq!(
+                sight(&user(author, Role::Citizen, false)),
+                CommentSight::Full
+            );
+        }
+        assert_eq!(
+            comment_sight(&Actor::Visitor, author, true, &CommentState::Deleted),
+            CommentSight::Tombstone
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! sealed, never in clear).
 
 mod access;
+mod data_export;
 mod email;
 mod password_policy;
 mod profile;
@@ -13,6 +14,9 @@ mod staff_access;
 mod username;
 
 pub use access::{Actor, AuthenticatedActor};
+pub use data_export::{
+    DataExport, DownloadRefusal, ExportFailure, ExportId, ExportOrigin, ExportStatus, StoredArchive,
+};
 pub use email::Email;
 pub use password_policy::{PasswordRule, check_structure};
 pub use profile::{CountryCode, PersonName, PhoneNumber, Profile};

@@ -84,7 +84,9 @@ pub struct UserRecord {
     pub failed_logins: u32,
     /// No login before this instant (brute-force lock).
     pub locked_until: Option<OffsetDateTime>,
-    /// Version of the privacy policy accepted at registration.
+    /// Version of the privacy policy last accepted: at registration, then
+    /// through the consents (`rr_domain::privacy`). Written with the consent
+    /// history, never by a plain account update.
     pub policy_version: String,
     /// The citizen objected to statistics (GDPR Art. 21): their consultations
     /// and searches are not counted.
@@ -95,6 +97,12 @@ pub struct UserRecord {
     /// The citizen agreed to receive emails beyond security mail
     /// (news, announcements); off unless given, withdrawable at any time.
     pub communications_consent: bool,
+    /// Since when the account holder has restricted the processing of their
+    /// account (GDPR Art. 18): their content is hidden from others, they are
+    /// not counted nor mailed beyond security mail, their writes are held.
+    /// `None` when not restricted. Like the consents, written by its own use
+    /// case, never by a plain account update.
+    pub restricted_since: Option<OffsetDateTime>,
     /// Creation time.
     pub created_at: OffsetDateTime,
     /// Last change.

@@ -33,6 +33,35 @@ impl Username {
         }
     }
 
+    /// What is shown as the author of content whose account was erased
+    /// (ADR 0023). Not a valid handle (a space, an accent): nobody can
+    /// register it, and [`Username::parse`] refuses it.
+    pub const ERASED: &'static str = "Utilisateur supprimé";
+
+    /// The handle of the account that keeps the content of erased accounts.
+    #[must_use]
+    pub fn erased() -> Self {
+        Self(Self::ERASED.to_owned())
+    }
+
+    /// Whether this is [`Username::erased`].
+    #[must_use]
+    pub fn is_erased(&self) -> bool {
+        self.0 == Self::ERASED
+    }
+
+    /// A handle read back from storage: a valid handle, or [`Username::ERASED`].
+    ///
+    /// # Errors
+    /// [`DomainError::InvalidUsername`] for anything else.
+    pub fn from_stored(raw: &str) -> Result<Self, DomainError> {
+        if raw == Self::ERASED {
+            Ok(Self::erased())
+        } else {
+            Self::parse(raw)
+        }
+    }
+
     /// The handle as chosen.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -64,6 +93,16 @@ mod tests {
             Username::parse("lea_m.75").unwrap().canonical()
         );
         assert_eq!(a.as_str(), "Lea_M.75");
+    }
+
+    #[test]
+    fn the_erased_author_is_read_back_but_never_parsed() {
+        assert!(Username::parse(Username::ERASED).is_err());
+        let stored = Username::from_stored(Username::ERASED).unwrap();
+        assert!(stored.is_erased());
+        assert_eq!(stored, Username::erased());
+        assert!(!Username::from_stored("lea_m").unwrap().is_erased());
+        assert!(Username::from_stored("_lea").is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::{Lifecycle, Visibility};
 use crate::identity::{Actor, AuthenticatedActor, Role, UserId};
+use crate::privacy::restriction_allows;
 
 /// What the access rules need to know of a resource.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +16,10 @@ pub struct ResourceFacts<'a> {
     pub state: &'a Lifecycle,
     /// The citizens a shared resource is shared with.
     pub shared_with: &'a [UserId],
+    /// Whether its author restricted the processing of their account
+    /// (GDPR Art. 18): then it is its author's alone
+    /// (`rr_domain::privacy::restriction_allows`).
+    pub author_restricted: bool,
 }
 
 /// Whether `actor` may see the resource.
@@ -29,8 +34,13 @@ pub struct ResourceFacts<'a> {
 ///   resources, which are their author's alone, nor private or shared ones.
 /// - A deleted resource is seen by administrators (with two-factor
 ///   authentication) only, who may restore it.
+/// - While its author's account is restricted, nobody but its author sees it,
+///   staff included.
 #[must_use]
 pub fn can_view(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
+    if !restriction_allows(actor, resource.author, resource.author_restricted) {
+        return false;
+    }
     let user = actor.user();
     if *resource.state == Lifecycle::Deleted {
         return user.is_some_and(|u| {
@@ -66,7 +76,9 @@ pub fn can_edit(actor: &Actor, resource: &ResourceFacts<'_>) -> bool {
     let Actor::User(user) = actor else {
         return false;
     };
-    if matches!(resource.state, Lifecycle::Archived | Lifecycle::Deleted) {
+    if matches!(resource.state, Lifecycle::Archived | Lifecycle::Deleted)
+        || !restriction_allows(actor, resource.author, resource.author_restricted)
+    {
         return false;
     }
     user.user_id == resource.author
@@ -122,6 +134,7 @@ mod tests {
             visibility,
             state: &Lifecycle::Published,
             shared_with: &shared_with,
+            author_restricted: false,
         };
 
         assert!(can_view(&Actor::Visitor, &facts(Visibility::Public)));
@@ -148,6 +161,7 @@ mod tests {
             visibility,
             state: &pending,
             shared_with: &[],
+            author_restricted: false,
         };
         let moderator = user(UserId::generate(), Role::Moderator, true);
 
@@ -179,6 +193,7 @@ mod tests {
             visibility: Visibility::Public,
             state: &Lifecycle::Deleted,
             shared_with: &[],
+            author_restricted: false,
         };
         assert!(!can_view(&user(author, Role::Citizen, false), &facts));
         assert!(!can_view(
@@ -201,6 +216,7 @@ mod tests {
                 visibility: Visibility::Public,
                 state: &state,
                 shared_with: &[],
+                author_restricted: false,
             };
             assert!(can_view(&user(author, Role::Citizen, false), &facts));
             assert!(!can_view(&admin, &facts), "{}", state.name());
@@ -224,6 +240,7 @@ mod tests {
                 visibility: Visibility::Public,
                 state: &state,
                 shared_with: &[],
+                author_restricted: false,
             };
             assert_eq!(
                 can_edit(&user(author, Role::Citizen, false), &facts),
@@ -248,6 +265,7 @@ mod tests {
             visibility: Visibility::Private,
             state: &Lifecycle::Draft,
             shared_with: &[],
+            author_restricted: false,
         };
         assert!(
             !can_edit(&admin, &private),
@@ -264,6 +282,7 @@ mod tests {
             visibility: Visibility::Public,
             state: &Lifecycle::Published,
             shared_with: &[],
+            author_restricted: false,
         };
         assert_eq!(
             edit_refusal(&user(admin, Role::Administrator, false), &facts),
@@ -281,5 +300,29 @@ mod tests {
             edit_refusal(&user(admin, Role::Administrator, false), &private),
             "forbidden"
         );
+    }
+
+    #[test]
+    fn a_restricted_authors_resource_is_theirs_alone() {
+        let author = UserId::generate();
+        let facts = ResourceFacts {
+            author,
+            visibility: Visibility::Public,
+            state: &Lifecycle::Published,
+            shared_with: &[],
+            author_restricted: true,
+        };
+        assert!(can_view(&user(author, Role::Citizen, false), &facts));
+        assert!(can_edit(&user(author, Role::Citizen, false), &facts));
+        assert!(!can_view(&Actor::Visitor, &facts));
+        let admin = user(UserId::generate(), Role::SuperAdministrator, true);
+        assert!(!can_view(&admin, &facts));
+        assert!(!can_edit(&admin, &facts));
+        let moderator = user(UserId::generate(), Role::Moderator, true);
+        let pending = ResourceFacts {
+            state: &Lifecycle::PendingReview,
+            ..facts
+        };
+        assert!(!can_view(&moderator, &pending));
     }
 }

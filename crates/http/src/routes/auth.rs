@@ -10,7 +10,7 @@ use rr_domain::identity::{CountryCode, Email, PersonName, PhoneNumber, Region, U
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::extract::{Authenticated, client_description};
+use crate::extract::{AuthenticatedUngated, client_description};
 use crate::problem::ApiError;
 use crate::validation::{Fields, present};
 
@@ -358,7 +358,7 @@ pub async fn refresh(
 #[post("/logout")]
 pub async fn logout(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
 ) -> Result<HttpResponse, ApiError> {
     identity.logout(&actor.0).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -382,7 +382,7 @@ pub struct RevokedCount {
 #[post("/logout-everywhere")]
 pub async fn logout_everywhere(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
 ) -> Result<HttpResponse, ApiError> {
     let revoked = identity.logout_everywhere(&actor.0).await?;
     Ok(HttpResponse::Ok().json(RevokedCount { revoked }))

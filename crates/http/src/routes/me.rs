@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::extract::Authenticated;
+use crate::extract::{Authenticated, AuthenticatedUngated};
 use crate::problem::ApiError;
 use crate::validation::{Fields, present};
 
@@ -185,7 +185,7 @@ impl ProfilePatch {
 #[patch("")]
 pub async fn update_me(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
     body: web::Json<ProfilePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = body.into_inner().try_into_changes()?;
@@ -218,7 +218,7 @@ pub struct PasswordChange {
 #[put("/password")]
 pub async fn change_password(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
     body: web::Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -302,7 +302,7 @@ pub async fn sessions(
 #[delete("/sessions/{id}")]
 pub async fn revoke_session(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     identity
@@ -335,7 +335,7 @@ pub struct TotpEnrolmentResponse {
 #[post("/two-factor/totp")]
 pub async fn begin_totp(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
 ) -> Result<HttpResponse, ApiError> {
     let enrolment = identity.begin_totp(&actor.0).await?;
     Ok(HttpResponse::Ok().json(TotpEnrolmentResponse {
@@ -377,7 +377,7 @@ pub struct RecoveryCodes {
 #[post("/two-factor/totp/confirm")]
 pub async fn confirm_totp(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
     body: web::Json<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let recovery_codes = identity.confirm_totp(&actor.0, &body.code).await?;
@@ -412,7 +412,7 @@ pub struct DisableTwoFactor {
 #[post("/two-factor/disable")]
 pub async fn disable_totp(
     identity: web::Data<IdentityService>,
-    actor: Authenticated,
+    actor: AuthenticatedUngated,
     body: web::Json<DisableTwoFactor>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();

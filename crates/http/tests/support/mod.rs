@@ -22,6 +22,7 @@ use rr_application::services::{
 use rr_application::services::{CommentPolicy, CommentPorts, CommentService};
 use rr_application::services::{ModerationPolicy, ModerationPorts, ModerationService};
 use rr_application::services::{NotificationPolicy, NotificationPorts, NotificationService};
+use rr_application::services::{PrivacyPorts, PrivacyService};
 use rr_application::services::{StatisticsPolicy, StatisticsPorts, StatisticsService};
 use rr_application::test_util::FakeComments;
 use rr_application::test_util::FakeModeration;
@@ -33,6 +34,8 @@ use rr_application::test_util::{
     InMemoryReferenceData, RecordingStatistics, SwitchableHealth, attachment_fixture,
     identity_fixture,
 };
+use rr_application::test_util::{DataExportFixture, data_export_fixture};
+use rr_application::test_util::{ErasureFixture, erasure_fixture};
 use rr_domain::Uuid;
 use rr_domain::credentials::Password;
 use rr_domain::identity::{CountryCode, Email, PersonName, Role, UserId, Username};
@@ -122,6 +125,14 @@ pub struct World {
     pub statistics_events: Arc<FakeStatisticsQuery>,
     /// Account administration on the fixture, and the staff access journal.
     pub accounts: AccountAdminFixture,
+    /// Exports of persons' data on the fixture (text archives, fake data).
+    pub exports: DataExportFixture,
+    /// Erasure and data-subject requests on the fixture, cleaning
+    /// [`World::attachments`] and exporting through [`World::exports`].
+    pub erasure: ErasureFixture,
+    /// The breach register, over the fixture's accounts (its reads are
+    /// journaled in [`World::accounts`]' journal).
+    pub breaches: Arc<rr_application::test_util::FakeBreachRegister>,
 }
 
 impl World {
@@ -144,8 +155,22 @@ impl World {
         let comments = Arc::new(FakeComments::new(fx.users.clone()));
         let statistics_events = Arc::new(FakeStatisticsQuery::new(fx.users.clone()));
         let accounts = account_admin_fixture(&fx);
+        let exports =
+            data_export_fixture(&fx, rr_application::services::DataExportPolicy::default());
+        let erasure = erasure_fixture(
+            &fx,
+            attachments.service.clone(),
+            exports.service.clone(),
+            rr_application::services::ErasurePolicy::default(),
+        );
+        let breaches = Arc::new(rr_application::test_util::FakeBreachRegister::new(
+            fx.users.clone(),
+        ));
         Self {
+            breaches,
+            erasure,
             accounts,
+            exports,
             statistics_events,
             fx,
             resources,
@@ -236,6 +261,22 @@ impl World {
         )
     }
 
+    /// The privacy use cases on the fixture's accounts and policies, and its
+    /// identity service.
+    pub fn privacy_service(&self) -> PrivacyService {
+        let fx = &self.fx;
+        PrivacyService::new(
+            PrivacyPorts {
+                policies: fx.policies.clone(),
+                consents: fx.users.clone(),
+                users: fx.users.clone(),
+                audit: fx.audit.clone(),
+                clock: fx.clock.clone(),
+            },
+            fx.service.clone(),
+        )
+    }
+
     /// The application on [`World::services`], with [`settings`].
     pub async fn app(&self) -> impl TestApp {
         app_with(self.services(), settings()).await
@@ -255,6 +296,7 @@ impl World {
             resources: self.resource_service(),
             engagement: EngagementService::new(EngagementPorts {
                 resources: self.resources.clone(),
+                users: fx.users.clone(),
                 engagement: Arc::new(FakeEngagement::new(
                     self.resources.clone(),
                     fx.users.clone(),
@@ -274,13 +316,29 @@ impl World {
                 StatisticsPolicy::default(),
             ),
             accounts: self.accounts.service.clone(),
+            data_exports: self.exports.service.clone(),
+            erasure: self.erasure.service.clone(),
+            subject_requests: self.erasure.requests.clone(),
+            privacy: self.privacy_service(),
+            processing_register: rr_application::services::ProcessingRegisterService::new(
+                &rr_application::services::RetentionPolicy::default(),
+            ),
+            breaches: rr_application::services::BreachService::new(
+                rr_application::services::BreachPorts {
+                    breaches: self.breaches.clone(),
+                    users: fx.users.clone(),
+                    journal: self.accounts.journal.clone(),
+                    cipher: fx.cipher.clone(),
+                    audit: fx.audit.clone(),
+                    clock: fx.clock.clone(),
+                },
+            ),
             auth_rate_limit: ClientRateLimit::new(6_000, 1_000, false),
             metrics: Metrics::new().unwrap(),
             version: VersionInfo {
                 name: "rr-server".into(),
                 version: "0".into(),
                 api_version: "v1".into(),
-                privacy_policy_version: "2026-11".into(),
             },
         }
     }

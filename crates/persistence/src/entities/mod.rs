@@ -2,12 +2,17 @@
 
 pub(crate) mod attachment;
 pub(crate) mod audit_entry;
+pub(crate) mod breach;
+pub(crate) mod breach_affected_account;
 pub(crate) mod category;
 pub(crate) mod comment;
+pub(crate) mod consent;
+pub(crate) mod data_export;
 pub(crate) mod favourite;
 pub(crate) mod moderation_entry;
 pub(crate) mod notification;
 pub(crate) mod one_time_token;
+pub(crate) mod privacy_policy;
 pub(crate) mod recovery_code;
 pub(crate) mod relation_type;
 pub(crate) mod report;
@@ -19,4 +24,7 @@ pub(crate) mod resource_type;
 pub(crate) mod session;
 pub(crate) mod spent_refresh_token;
 pub(crate) mod staff_access;
+pub(crate) mod subject_request;
+pub(crate) mod subject_request_event;
 pub(crate) mod user;
+pub(crate) mod username_reservation;

@@ -38,6 +38,8 @@ pub struct Model {
     pub region: Option<String>,
     /// Agreed to emails beyond security mail.
     pub communications_consent: bool,
+    /// Since when the processing of the account is restricted (GDPR Art. 18).
+    pub restricted_at: Option<PrimitiveDateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

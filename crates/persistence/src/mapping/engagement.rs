@@ -62,7 +62,7 @@ pub(crate) fn into_progress_item(row: ItemRow) -> Result<ProgressItem, Repositor
             id,
             "username",
             &row.username,
-            Username::parse,
+            Username::from_stored,
             Username::as_str,
         )?,
         favourite_count: u64::try_from(row.favourite_count)

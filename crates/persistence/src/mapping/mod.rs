@@ -8,31 +8,39 @@
 
 mod attachments;
 mod audit;
+mod breaches;
 mod comments;
+mod data_exports;
 mod engagement;
 mod instant;
 mod moderation;
 mod notifications;
+mod privacy;
 mod reference;
 mod resources;
 mod sessions;
 mod staff_access;
+mod subject_requests;
 mod users;
 
 pub(crate) use attachments::{attachment_row, into_attachment};
 pub(crate) use audit::into_audit_entry;
+pub(crate) use breaches::{breach_row, into_breach};
 pub(crate) use comments::{comment_row, into_comment};
+pub(crate) use data_exports::{export_row, into_export};
 pub(crate) use engagement::{ItemRow, into_progress_item, marks};
 pub(crate) use instant::{from_column, to_column};
 pub(crate) use moderation::{
     into_logged, into_report, into_target, log_row, report_row, target_columns,
 };
 pub(crate) use notifications::{into_notification, notification_row};
+pub(crate) use privacy::{consent_row, into_consent, into_policy, policy_row, stored_version};
 pub(crate) use resources::{
     into_resource, relation_type_rows, resource_row, share_rows, version_column, visibility,
 };
 pub(crate) use sessions::session_row;
 pub(crate) use staff_access::{SummaryRow, access_row, into_access, into_summary};
+pub(crate) use subject_requests::{event_row, into_event, into_request, request_row};
 pub(crate) use users::user_row;
 
 use rr_application::RepositoryError;

@@ -156,7 +156,7 @@ pub(crate) fn into_logged(
         .ok_or_else(|| corrupt(TABLE, row.id, format!("action {}", row.action)))?;
     let id = u64::try_from(row.id).map_err(|e| corrupt(TABLE, row.id, e))?;
     let actor_name = actor_name
-        .map(|name| Username::parse(&name).map_err(|e| corrupt(TABLE, row.id, e)))
+        .map(|name| Username::from_stored(&name).map_err(|e| corrupt(TABLE, row.id, e)))
         .transpose()?;
     Ok(LoggedModeration {
         id,

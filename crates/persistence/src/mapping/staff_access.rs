@@ -105,7 +105,7 @@ pub(crate) fn into_summary(
     };
     Ok(AccountSummary {
         id: UserId::from_uuid(id),
-        username: Username::parse(&username).map_err(|e| corrupt(USERS, id, e))?,
+        username: Username::from_stored(&username).map_err(|e| corrupt(USERS, id, e))?,
         role: Role::parse(&role)
             .ok_or_else(|| corrupt(USERS, id, format!("unknown role {role:?}")))?,
         standing: Standing::of(&status, at),

@@ -62,6 +62,7 @@ pub(crate) fn user_row(user: &UserRecord) -> Result<user::ActiveModel, Repositor
         statistics_objection: Set(user.statistics_objection),
         region: Set(user.region.map(|region| region.code().to_owned())),
         communications_consent: Set(user.communications_consent),
+        restricted_at: Set(optional(user.restricted_since)?),
     })
 }
 
@@ -92,7 +93,7 @@ impl TryFrom<user::Model> for UserRecord {
         let status = status(&row)?;
         Ok(Self {
             id: UserId::from_uuid(id),
-            username: Username::parse(&row.username).map_err(|e| corrupt(TABLE, id, e))?,
+            username: Username::from_stored(&row.username).map_err(|e| corrupt(TABLE, id, e))?,
             email_index: row.email_index,
             data_key: WrappedKey {
                 key_id: KeyId(row.data_key_id),
@@ -122,6 +123,7 @@ impl TryFrom<user::Model> for UserRecord {
                 .transpose()
                 .map_err(|e| corrupt(TABLE, id, e))?,
             communications_consent: row.communications_consent,
+            restricted_since: row.restricted_at.map(from_column),
             created_at: from_column(row.created_at),
             updated_at: from_column(row.updated_at),
         })
@@ -163,6 +165,7 @@ mod tests {
             statistics_objection: false,
             region: Some("84".into()),
             communications_consent: false,
+            restricted_at: None,
             updated_at: datetime!(2026-11-29 10:00),
         }
     }

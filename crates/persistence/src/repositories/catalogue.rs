@@ -209,7 +209,12 @@ fn statement(
             user,
         );
     }
-    sql.push(" JOIN users u ON u.id = r.author_id WHERE r.state = 'published'");
+    // A restricted author's resources are theirs alone (GDPR Art. 18): the
+    // author's row is joined anyway for the username, so this costs nothing.
+    sql.push(
+        " JOIN users u ON u.id = r.author_id WHERE r.state = 'published' \
+         AND u.restricted_at IS NULL",
+    );
     match segment {
         Segment::Open(visibility) => sql.bind(" AND r.visibility = ?", visibility.as_str()),
         Segment::SharedWith(_) => sql.push(" AND r.visibility = 'shared'"),
@@ -311,7 +316,7 @@ fn entry(row: &QueryResult) -> Result<CatalogueEntry, RepositoryError> {
             id,
             "username",
             &username,
-            Username::parse,
+            Username::from_stored,
             Username::as_str,
         )?,
         title: stored_text(TABLE, id, "title", &title, Title::parse, Title::as_str)?,

@@ -130,7 +130,17 @@ impl ThreadCache {
         self.begun.fetch_add(1, Ordering::SeqCst);
         WriteGuard {
             cache: self,
-            resource,
+            resource: Some(resource),
+        }
+    }
+
+    /// To hold while writing comments of any number of resources (an
+    /// account's erasure): when it is dropped, every page goes.
+    pub(crate) fn write_all(&self) -> WriteGuard<'_> {
+        self.begun.fetch_add(1, Ordering::SeqCst);
+        WriteGuard {
+            cache: self,
+            resource: None,
         }
     }
 }
@@ -139,15 +149,19 @@ impl ThreadCache {
 #[derive(Debug)]
 pub(crate) struct WriteGuard<'a> {
     cache: &'a ThreadCache,
-    resource: ResourceId,
+    /// The resource whose pages go; `None`: every page.
+    resource: Option<ResourceId>,
 }
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
         let mut pages = self.cache.lock();
-        pages
-            .pages
-            .retain(|(id, _, _), _| *id != self.resource.as_uuid());
+        match self.resource {
+            Some(resource) => pages
+                .pages
+                .retain(|(id, _, _), _| *id != resource.as_uuid()),
+            None => pages.pages.clear(),
+        }
         self.cache.ended.fetch_add(1, Ordering::SeqCst);
     }
 }
@@ -211,6 +225,23 @@ mod tests {
         drop(cache.write(one));
         assert!(cache.get(one, None, 21).is_none());
         assert!(cache.get(other, None, 21).is_some());
+    }
+
+    #[test]
+    fn a_write_to_every_resource_drops_every_page() {
+        let cache = cache();
+        let resources = [ResourceId::generate(), ResourceId::generate()];
+        for resource in resources {
+            let mark = cache.mark();
+            cache.keep(mark, resource, None, 21, &[]);
+        }
+        let write = cache.write_all();
+        let during = cache.mark();
+        cache.keep(during, resources[0], None, 21, &[]);
+        drop(write);
+        for resource in resources {
+            assert!(cache.get(resource, None, 21).is_none());
+        }
     }
 
     #[test]

@@ -67,22 +67,33 @@ impl SeaOrmCommentRepository {
             .map_err(map_db_err)?;
         let mut joined = Vec::with_capacity(rows.len());
         for row in rows {
+            let restricted_at: Option<time::PrimitiveDateTime> = row
+                .try_get("", "author_restricted_at")
+                .map_err(map_db_err)?;
             joined.push(Joined {
                 row: comment::Model::from_query_result(&row, "").map_err(map_db_err)?,
                 author_name: row.try_get("", "author_username").map_err(map_db_err)?,
+                author_restricted: restricted_at.is_some(),
             });
         }
         thread_order(joined)?
             .into_iter()
-            .map(|Joined { row, author_name }| {
-                let id = row.id;
-                let author_name = Username::parse(&author_name)
-                    .map_err(|e| corrupt(TABLE, id, format!("author's username: {e}")))?;
-                Ok(ThreadComment {
-                    comment: into_comment(row)?,
-                    author_name,
-                })
-            })
+            .map(
+                |Joined {
+                     row,
+                     author_name,
+                     author_restricted,
+                 }| {
+                    let id = row.id;
+                    let author_name = Username::from_stored(&author_name)
+                        .map_err(|e| corrupt(TABLE, id, format!("author's username: {e}")))?;
+                    Ok(ThreadComment {
+                        comment: into_comment(row)?,
+                        author_name,
+                        author_restricted,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -128,10 +139,11 @@ impl SeaOrmCommentRepository {
 #[error("comment {0} changed meanwhile or does not exist")]
 struct VersionMoved(uuid::Uuid);
 
-/// A joined row: the comment and its author's username.
+/// A joined row: the comment, its author's username and restriction.
 struct Joined {
     row: comment::Model,
     author_name: String,
+    author_restricted: bool,
 }
 
 /// The statement of a thread page: `limit` top-level comments of
@@ -157,7 +169,7 @@ fn thread_statement(
     Ok(Statement::from_sql_and_values(
         backend,
         format!(
-            "SELECT c.*, u.username AS author_username \
+            "SELECT c.*, u.username AS author_username, u.restricted_at AS author_restricted_at \
              FROM (SELECT id FROM comments \
                    WHERE resource_id = ? AND depth = 0{keyset} \
                    ORDER BY created_at, id LIMIT ?) page \

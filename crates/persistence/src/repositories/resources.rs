@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use rr_application::RepositoryError;
-use rr_application::ports::{ResourceRecord, ResourceRepository};
+use rr_application::ports::{ResourceAuthor, ResourceRecord, ResourceRepository};
 use rr_domain::identity::{UserId, Username};
 use rr_domain::resource::{Lifecycle, ResourceId, Visibility};
 use sea_orm::ActiveValue::NotSet;
@@ -240,16 +240,18 @@ impl ResourceRepository for SeaOrmResourceRepository {
     /// and its update is refused, and a reader may see the old sharing list
     /// with the new row for that instant, never more than either grants.
     /// One statement for all but shared resources: the row, its author's
-    /// username and its relation types; a shared one's shares in a second.
+    /// username and restriction, and its relation types; a shared one's
+    /// shares in a second. The author is always read.
     async fn find_with_author(
         &self,
         id: ResourceId,
-    ) -> Result<Option<(ResourceRecord, Option<Username>)>, RepositoryError> {
+    ) -> Result<Option<(ResourceRecord, Option<ResourceAuthor>)>, RepositoryError> {
         let backend = self.conn.get_database_backend();
         let statement = Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT r.*, u.username AS author_username, {} AS relation_types \
+                "SELECT r.*, u.username AS author_username, \
+                 u.restricted_at AS author_restricted_at, {} AS relation_types \
                  FROM resources r JOIN users u ON u.id = r.author_id WHERE r.id = ?",
                 super::catalogue::relation_types_column(backend)
             ),
@@ -265,6 +267,9 @@ impl ResourceRepository for SeaOrmResourceRepository {
         };
         let model = resource::Model::from_query_result(&row, "").map_err(map_db_err)?;
         let username: String = row.try_get("", "author_username").map_err(map_db_err)?;
+        let restricted_at: Option<time::PrimitiveDateTime> = row
+            .try_get("", "author_restricted_at")
+            .map_err(map_db_err)?;
         let relations: Option<String> = row.try_get("", "relation_types").map_err(map_db_err)?;
         let relation_types = super::catalogue::relation_types(model.id, relations)?
             .into_iter()
@@ -285,14 +290,17 @@ impl ResourceRepository for SeaOrmResourceRepository {
         } else {
             Vec::new()
         };
-        let author = Username::parse(&username).map_err(|e| {
+        let author = Username::from_stored(&username).map_err(|e| {
             RepositoryError::Internal(
                 format!("stored username of resource {}: {e}", model.id).into(),
             )
         })?;
         Ok(Some((
             into_resource(model, relation_types, shares)?,
-            Some(author),
+            Some(ResourceAuthor {
+                username: author,
+                restricted: restricted_at.is_some(),
+            }),
         )))
     }
 

@@ -4,13 +4,51 @@ use rr_application::ports::{SessionRecord, SessionRepository};
 use rr_domain::identity::{SessionId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Statement,
+};
 use time::OffsetDateTime;
 
 use super::write::{begin_write, settle};
 use crate::entities::{session, spent_refresh_token};
 use crate::map_db_err;
 use crate::mapping::{digest, session_row, to_column};
+
+/// Whose activity a login or a refresh is.
+enum Owner {
+    /// This account's.
+    Account(uuid::Uuid),
+    /// The owner's of this session.
+    OfSession(uuid::Uuid),
+}
+
+/// The statement that records a login or refresh `at` as the last activity
+/// of `owner`: written only when the stored one is a day older or more
+/// (`users.last_active_at`, read by the retention of inactive accounts,
+/// ADR 0025), so that most refreshes change no row.
+fn activity(
+    backend: DatabaseBackend,
+    owner: Owner,
+    at: OffsetDateTime,
+) -> Result<Statement, RepositoryError> {
+    let (who, id) = match owner {
+        Owner::Account(id) => ("id = ?", id),
+        Owner::OfSession(id) => ("id = (SELECT s.user_id FROM sessions s WHERE s.id = ?)", id),
+    };
+    Ok(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "UPDATE users SET last_active_at = ? WHERE {who} \
+             AND (last_active_at IS NULL OR last_active_at < ?)"
+        ),
+        [
+            to_column(at)?.into(),
+            id.into(),
+            to_column(at - time::Duration::days(1))?.into(),
+        ],
+    ))
+}
 
 /// [`SessionRepository`] on sea-orm.
 #[derive(Debug, Clone)]
@@ -28,12 +66,25 @@ impl SeaOrmSessionRepository {
 
 #[async_trait]
 impl SessionRepository for SeaOrmSessionRepository {
+    /// With the owner's last activity, in one transaction.
     async fn create(&self, session: &SessionRecord) -> Result<(), RepositoryError> {
-        session::Entity::insert(session_row(session)?)
-            .exec_without_returning(&self.conn)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        let row = session_row(session)?;
+        let activity = activity(
+            self.conn.get_database_backend(),
+            Owner::Account(session.user_id.as_uuid()),
+            session.created_at,
+        )?;
+        let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
+        let work = async {
+            session::Entity::insert(row)
+                .exec_without_returning(&txn)
+                .await
+                .map_err(map_db_err)?;
+            txn.execute_raw(activity).await.map_err(map_db_err)?;
+            Ok(())
+        };
+        let result = work.await;
+        settle(txn, result, true, map_db_err).await
     }
 
     async fn find(&self, id: SessionId) -> Result<Option<SessionRecord>, RepositoryError> {
@@ -78,6 +129,7 @@ impl SessionRepository for SeaOrmSessionRepository {
         expires_at: OffsetDateTime,
     ) -> Result<bool, RepositoryError> {
         let new = digest("sessions", "refresh_digest", new)?;
+        let at = now;
         let now = to_column(now)?;
         let expires_at = to_column(expires_at)?;
         let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
@@ -102,6 +154,13 @@ impl SessionRepository for SeaOrmSessionRepository {
                     spent_at: Set(now),
                 })
                 .exec_without_returning(&txn)
+                .await
+                .map_err(map_db_err)?;
+                txn.execute_raw(activity(
+                    txn.get_database_backend(),
+                    Owner::OfSession(id.as_uuid()),
+                    at,
+                )?)
                 .await
                 .map_err(map_db_err)?;
             }

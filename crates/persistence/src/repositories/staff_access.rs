@@ -117,7 +117,7 @@ impl StaffAccessJournal for SeaOrmStaffAccessJournal {
                 let name = names
                     .get(&access.staff.as_uuid())
                     .ok_or_else(|| corrupt("staff_access_log", id, "its staff account is gone"))?;
-                let staff_username = Username::parse(name)
+                let staff_username = Username::from_stored(name)
                     .map_err(|e| corrupt("staff_access_log", id, format!("staff username: {e}")))?;
                 Ok(JournalEntry {
                     access,
@@ -155,10 +155,11 @@ pub(crate) fn directory_statement(
     backend: DatabaseBackend,
     query: &DirectoryQuery,
 ) -> Result<Statement, RepositoryError> {
+    // The account keeping erased accounts' content (ADR 0023) is nobody's.
     let mut sql = String::from(
-        "SELECT id, username, role, status, suspended_until, created_at FROM users WHERE 1 = 1",
+        "SELECT id, username, role, status, suspended_until, created_at FROM users WHERE id <> ?",
     );
-    let mut values: Vec<Value> = Vec::new();
+    let mut values: Vec<Value> = vec![rr_domain::subject_rights::ERASED_AUTHOR.as_uuid().into()];
     if let Some(prefix) = &query.username_prefix {
         if backend == DatabaseBackend::Sqlite {
             sql.push_str(" AND username_canonical >= ? AND username_canonical < ?");
@@ -269,6 +270,7 @@ mod tests {
             statistics_objection: false,
             region: None,
             communications_consent: false,
+            restricted_since: None,
             created_at: AT,
             updated_at: AT,
         }

@@ -21,7 +21,8 @@ use crate::mapping::corrupt;
 /// its instant that holds every column the tally reads, so that a period is
 /// one range scan. Whatever else is needed is read once per statement, never
 /// looked up per event: the accounts that object to statistics *now*
-/// (`users.statistics_objection`, [`OBJECTORS`]) and the resources or
+/// or are restricted (`users.statistics_objection`, `users.restricted_at`,
+/// [`OBJECTORS`]) and the resources or
 /// accounts a filter keeps are subqueries; a split reads every resource's
 /// classification or every account's region as a derived table, which
 /// MariaDB keeps in memory ([`MARIADB_TEMPORARY`]). Events of an account
@@ -140,7 +141,15 @@ fn source(measure: Measure) -> Source {
 /// (both engines materialise the subquery) rather than joining `users` for
 /// every event, which costs a random read per event once `users` outgrows
 /// the cache.
-const OBJECTORS: &str = "SELECT o.id FROM users o WHERE o.statistics_objection = TRUE";
+/// Accounts whose processing is restricted (GDPR Art. 18) are left out
+/// likewise, each part on its own index (`idx_users_restricted_at`).
+pub(super) const OBJECTORS: &str = "SELECT o.id FROM users o WHERE o.statistics_objection = TRUE \
+     UNION SELECT ro.id FROM users ro WHERE ro.restricted_at IS NOT NULL";
+
+/// The restricted accounts alone, for the accounts' own measure: a
+/// subquery on their index rather than a column the covering index of
+/// registrations does not hold.
+const RESTRICTED: &str = "SELECT ra.id FROM users ra WHERE ra.restricted_at IS NOT NULL";
 
 /// `TO_DAYS` of 1970-01-01 on MariaDB, and the Julian day number of that date.
 const TO_DAYS_EPOCH: i64 = 719_528;
@@ -269,7 +278,9 @@ fn statement(
     let mut sql = String::new();
     let mut values: Vec<Value> = Vec::new();
     if source.is_accounts() {
-        sql.push_str(" AND u.statistics_objection = FALSE");
+        sql.push_str(&format!(
+            " AND u.statistics_objection = FALSE AND u.id NOT IN ({RESTRICTED})"
+        ));
     } else if source.visitors {
         sql.push_str(&format!(
             " AND ({person} IS NULL OR {person} NOT IN ({OBJECTORS}))"
@@ -442,20 +453,44 @@ fn read(
 
 #[async_trait]
 impl StatisticsQuery for SeaOrmStatisticsQuery {
+    /// Buckets of consultations and searches that start before the first
+    /// day whose events are kept are read from the aggregates of the
+    /// retention purge (`statistics_rollup`); the others from the events.
     async fn tally(&self, request: &TallyRequest) -> Result<Vec<TallyRow>, RepositoryError> {
         let backend = self.conn.get_database_backend();
+        let mut request = *request;
+        let mut aggregated = Vec::new();
+        if super::statistics_rollup::AGGREGATED.contains(&request.measure)
+            && let Some(kept_from) = super::statistics_rollup::kept_from(&self.conn).await?
+            && request.from < kept_from
+        {
+            let split = super::statistics_rollup::split_point(&request, kept_from);
+            let until = split.min(request.to);
+            aggregated =
+                super::statistics_rollup::rollup_rows(&self.conn, &request, (request.from, until))
+                    .await?;
+            if split >= request.to {
+                return Ok(aggregated);
+            }
+            request.from = split;
+        }
         let rows = self
             .conn
-            .query_all_raw(statement(backend, request)?)
+            .query_all_raw(statement(backend, &request)?)
             .await
             .map_err(map_db_err)?;
-        let mut tallies = Vec::with_capacity(rows.len());
+        aggregated.reserve(rows.len());
         for row in &rows {
-            let tally = read(backend, row, request)?;
+            // One range per bucket answers zeros for a bucket without events.
+            let tally = read(backend, row, &request)?;
             if tally.tally.events > 0 || tally.visitor_events > 0 {
-                tallies.push(tally);
+                aggregated.push(tally);
             }
         }
-        Ok(tallies)
+        Ok(aggregated)
+    }
+
+    async fn aggregated_before(&self) -> Result<Option<Date>, RepositoryError> {
+        super::statistics_rollup::kept_from(&self.conn).await
     }
 }

@@ -52,12 +52,20 @@ struct MissingAccount(uuid::Uuid);
 
 #[async_trait]
 impl UserRepository for SeaOrmUserRepository {
+    /// The account's row and its first privacy choices (`consents`), in one
+    /// transaction.
     async fn insert(&self, user: &UserRecord) -> Result<(), RepositoryError> {
-        user::Entity::insert(user_row(user)?)
-            .exec_without_returning(&self.conn)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        let row = user_row(user)?;
+        let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
+        let result = async {
+            user::Entity::insert(row)
+                .exec_without_returning(&txn)
+                .await
+                .map_err(map_db_err)?;
+            super::privacy::insert_first_choices(&txn, user).await
+        }
+        .await;
+        settle(txn, result, true, map_db_err).await
     }
 
     async fn find(&self, id: UserId) -> Result<Option<UserRecord>, RepositoryError> {
@@ -87,6 +95,12 @@ impl UserRepository for SeaOrmUserRepository {
         let mut row = user_row(user)?;
         row.id = NotSet;
         row.created_at = NotSet;
+        // The privacy choices are written with their history, by the
+        // consent repository only.
+        row.policy_version = NotSet;
+        row.communications_consent = NotSet;
+        row.statistics_objection = NotSet;
+        row.restricted_at = NotSet;
         let result = user::Entity::update_many()
             .set(row)
             .filter(user::Column::Id.eq(user.id.as_uuid()))

@@ -53,6 +53,7 @@ pub fn user(n: u8) -> UserRecord {
         statistics_objection: false,
         region: None,
         communications_consent: false,
+        restricted_since: None,
         created_at: now(),
         updated_at: now(),
     }

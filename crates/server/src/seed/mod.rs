@@ -157,6 +157,16 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
         .await
         .context("applying migrations")?;
     let classification = generate::classification(database.reference_data().as_ref()).await?;
+    // Seeded accounts have accepted the privacy policy in force.
+    let policy_version = database
+        .privacy_policies()
+        .current(time::OffsetDateTime::now_utc())
+        .await
+        .context("reading the privacy policy in force")?
+        .context("no privacy policy is published")?
+        .version
+        .as_str()
+        .to_owned();
     database.close().await?;
 
     let max_depth = settings.comments.policy()?.max_depth;
@@ -210,7 +220,7 @@ pub async fn run(settings: &Settings, args: SeedArgs) -> anyhow::Result<()> {
         cipher: Arc::new(XChaChaFieldCipher::from_material(&material)?),
         blind_index: Arc::new(HmacBlindIndex::from_material(&material)),
         password_hash,
-        policy_version: settings.identity.privacy_policy_version.clone(),
+        policy_version,
         accounts_file: args.accounts_file.clone(),
         discussions: discussion::Ask {
             comments,

@@ -147,6 +147,7 @@ pub(super) fn person(
             statistics_objection,
             region,
             communications_consent,
+            restricted_since: None,
             created_at,
             updated_at: verified_at.max(created_at),
         },

@@ -3,6 +3,7 @@
 use rr_domain::identity::{
     AccessReason, AccountStatus, AuthenticatedActor, PersonalField, Profile, Role, UserId, Username,
 };
+use rr_domain::subject_rights::ERASED_AUTHOR;
 use time::OffsetDateTime;
 
 use super::{AccountAdminService, require_administrator};
@@ -54,7 +55,14 @@ impl AccountAdminService {
         reason: AccessReason,
     ) -> Result<AccountDetail, AppError> {
         require_administrator(actor)?;
-        let user = self.ports.users.find(id).await?.ok_or(AppError::NotFound)?;
+        // The account keeping erased accounts' content has no personal data.
+        let user = self
+            .ports
+            .users
+            .find(id)
+            .await?
+            .filter(|user| user.id != ERASED_AUTHOR)
+            .ok_or(AppError::NotFound)?;
         if !actor.may_read_personal_data_of(user.id, user.role) {
             return Err(AppError::Forbidden("forbidden"));
         }

@@ -11,6 +11,7 @@
 //! attachment with the same bytes; a blob is removed when the last attachment
 //! referring to it goes.
 
+mod orphans;
 mod remove;
 mod sniff;
 mod upload;
@@ -22,13 +23,13 @@ use std::sync::Arc;
 use futures_util::lock::Mutex;
 use rr_domain::identity::Actor;
 use rr_domain::resource::{
-    AttachmentId, BlobDigest, FileName, ResourceFacts, ResourceId, can_edit, can_view, edit_refusal,
+    AttachmentId, BlobDigest, FileName, ResourceFacts, ResourceId, can_edit, edit_refusal,
 };
 
 use crate::AppError;
 use crate::ports::{
     AttachmentRecord, AttachmentRepository, BlobStore, Clock, OpenedBlob, ResourceRecord,
-    ResourceRepository,
+    ResourceRepository, UserRepository,
 };
 
 /// The ports the attachment use cases need.
@@ -37,6 +38,9 @@ use crate::ports::{
 pub struct AttachmentPorts {
     /// Resources, for access and for their state.
     pub resources: Arc<dyn ResourceRepository>,
+    /// Accounts, for an author's restriction when the resources' store does
+    /// not read it along.
+    pub users: Arc<dyn UserRepository>,
     /// Which files belong to which resource.
     pub attachments: Arc<dyn AttachmentRepository>,
     /// The files' content.
@@ -108,6 +112,8 @@ fn facts(record: &ResourceRecord) -> ResourceFacts<'_> {
         visibility: record.visibility,
         state: &record.state,
         shared_with: &record.shared_with,
+        // Only after `visible`, which applied the author's restriction.
+        author_restricted: false,
     }
 }
 
@@ -175,21 +181,15 @@ impl AttachmentService {
         })
     }
 
-    async fn find_resource(&self, id: ResourceId) -> Result<ResourceRecord, AppError> {
-        self.ports
-            .resources
-            .find(id)
-            .await?
-            .ok_or(AppError::NotFound)
-    }
-
     async fn visible(&self, actor: &Actor, id: ResourceId) -> Result<ResourceRecord, AppError> {
-        let record = self.find_resource(id).await?;
-        if can_view(actor, &facts(&record)) {
-            Ok(record)
-        } else {
-            Err(AppError::NotFound)
-        }
+        crate::services::resources::visible_resource(
+            self.ports.resources.as_ref(),
+            self.ports.users.as_ref(),
+            actor,
+            id,
+        )
+        .await
+        .map(|(record, _)| record)
     }
 
     /// The resource, if the caller may change it.

@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 use rr_domain::community::CommentId;
 use rr_domain::identity::{Actor, UserId, Username};
-use rr_domain::resource::{ResourceFacts, ResourceId, can_view};
+use rr_domain::resource::ResourceId;
 
 use crate::AppError;
 use crate::ports::{
@@ -132,24 +132,15 @@ impl CommentService {
         id: ResourceId,
     ) -> Result<ResourceRecord, AppError> {
         // One statement for all but shared resources (the author's username
-        // comes along and is not needed).
-        let (record, _) = self
-            .ports
-            .resources
-            .find_with_author(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let facts = ResourceFacts {
-            author: record.author,
-            visibility: record.visibility,
-            state: &record.state,
-            shared_with: &record.shared_with,
-        };
-        if can_view(actor, &facts) {
-            Ok(record)
-        } else {
-            Err(AppError::NotFound)
-        }
+        // and restriction come along).
+        let (record, _) = crate::services::resources::visible_resource(
+            self.ports.resources.as_ref(),
+            self.ports.users.as_ref(),
+            actor,
+            id,
+        )
+        .await?;
+        Ok(record)
     }
 
     /// The comment and its resource, if `actor` may see the resource; else

@@ -58,7 +58,7 @@ impl CommentService {
         };
         let items = comments
             .into_iter()
-            .map(|c| CommentView::of(actor, c.comment, c.author_name))
+            .map(|c| CommentView::of(actor, c.comment, c.author_name, c.author_restricted))
             .collect();
         Ok(CommentPage { items, next })
     }

@@ -63,10 +63,17 @@ pub struct CommentView {
 }
 
 impl CommentView {
-    /// What `viewer` sees of `comment`, written by `author`.
+    /// What `viewer` sees of `comment`, written by `author` (whose account
+    /// may be restricted, GDPR Art. 18).
     #[must_use]
-    pub fn of(viewer: &Actor, comment: CommentRecord, author: Username) -> Self {
-        let content = match comment_sight(viewer, comment.author, &comment.state) {
+    pub fn of(
+        viewer: &Actor,
+        comment: CommentRecord,
+        author: Username,
+        author_restricted: bool,
+    ) -> Self {
+        let content = match comment_sight(viewer, comment.author, author_restricted, &comment.state)
+        {
             CommentSight::Full => match comment.body {
                 Some(body) => CommentContent::Full {
                     body,

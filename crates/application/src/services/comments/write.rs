@@ -104,7 +104,8 @@ impl CommentService {
                 .await;
         }
         let author = self.username(actor.user_id).await?;
-        Ok(CommentView::of(&who, comment, author))
+        // The author reads their own comment: their restriction hides nothing from them.
+        Ok(CommentView::of(&who, comment, author, false))
     }
 
     /// The comment `id` replies go to, checked.
@@ -175,7 +176,8 @@ impl CommentService {
             comment.version += 1;
         }
         let author = self.username(actor.user_id).await?;
-        Ok(CommentView::of(&who, comment, author))
+        // The author reads their own comment: their restriction hides nothing from them.
+        Ok(CommentView::of(&who, comment, author, false))
     }
 
     /// Its author deletes a comment, whatever its state: it becomes a

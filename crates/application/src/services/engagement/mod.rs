@@ -15,10 +15,10 @@ pub use dashboard::{Counts, Dashboard, ProgressPage, ReferenceCounts};
 use std::sync::Arc;
 
 use rr_domain::identity::{Actor, AuthenticatedActor};
-use rr_domain::resource::{ResourceFacts, ResourceId, can_view};
+use rr_domain::resource::ResourceId;
 
 use crate::AppError;
-use crate::ports::{Clock, EngagementRepository, ResourceRepository};
+use crate::ports::{Clock, EngagementRepository, ResourceRepository, UserRepository};
 
 /// Longest page of a progress list.
 pub const MAX_PAGE: u64 = 100;
@@ -29,6 +29,9 @@ pub const MAX_PAGE: u64 = 100;
 pub struct EngagementPorts {
     /// Resources, to decide what the caller may see.
     pub resources: Arc<dyn ResourceRepository>,
+    /// Accounts, for an author's restriction when the resources' store does
+    /// not read it along.
+    pub users: Arc<dyn UserRepository>,
     /// Favourites and marks.
     pub engagement: Arc<dyn EngagementRepository>,
     /// Time.
@@ -60,22 +63,13 @@ impl EngagementService {
         actor: &AuthenticatedActor,
         id: ResourceId,
     ) -> Result<(), AppError> {
-        let record = self
-            .ports
-            .resources
-            .find(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let facts = ResourceFacts {
-            author: record.author,
-            visibility: record.visibility,
-            state: &record.state,
-            shared_with: &record.shared_with,
-        };
-        if can_view(&Actor::User(*actor), &facts) {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
+        crate::services::resources::visible_resource(
+            self.ports.resources.as_ref(),
+            self.ports.users.as_ref(),
+            &Actor::User(*actor),
+            id,
+        )
+        .await
+        .map(|_| ())
     }
 }

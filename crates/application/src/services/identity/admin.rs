@@ -3,6 +3,7 @@
 
 use rr_domain::credentials::Password;
 use rr_domain::identity::{AccountStatus, AuthenticatedActor, Role, UserId, UserRecord};
+use rr_domain::subject_rights::ERASED_AUTHOR;
 use time::OffsetDateTime;
 
 use super::{IdentityService, StaffAccount, hashing_error, mail};
@@ -32,6 +33,7 @@ impl IdentityService {
             .users
             .find(target)
             .await?
+            .filter(|user| user.id != ERASED_AUTHOR)
             .ok_or(AppError::NotFound)?;
         let previous = user.role;
         if previous == role {
@@ -138,6 +140,7 @@ impl IdentityService {
             .users
             .find(target)
             .await?
+            .filter(|user| user.id != ERASED_AUTHOR)
             .ok_or(AppError::NotFound)?;
         if !actor.may_suspend(target, user.role) {
             return Err(AppError::Forbidden("forbidden"));
@@ -230,6 +233,7 @@ impl IdentityService {
             .find_by_username(&account.username)
             .await?
             .is_some()
+            || self.username_reserved(&account.username).await?
         {
             return Err(AppError::ConflictWith("username_taken"));
         }
@@ -246,7 +250,9 @@ impl IdentityService {
             .hash(password)
             .await
             .map_err(hashing_error)?;
-        let mut record = self.new_record(account.username, index, &profile, password_hash)?;
+        let mut record = self
+            .new_record(account.username, index, &profile, password_hash)
+            .await?;
         record.role = account.role;
         record.email_verified_at = verified.then_some(record.created_at);
         let id = record.id;

@@ -2,7 +2,7 @@
 //! the session check interval.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rr_domain::identity::{AuthenticatedActor, Role, SessionId, UserId};
 use time::OffsetDateTime;
@@ -11,13 +11,32 @@ use super::{IdentityService, std_duration};
 use crate::AppError;
 
 /// What the database said about a session, and when.
-#[derive(Debug, Clone, Copy)]
-struct Check {
+#[derive(Debug, Clone)]
+pub(super) struct Check {
     at: OffsetDateTime,
     user_id: UserId,
     role: Role,
     two_factor: bool,
     allowed: bool,
+    /// The privacy policy version the account accepted last.
+    pub(super) accepted_policy: Arc<str>,
+    /// Whether the account restricted its processing (GDPR Art. 18).
+    pub(super) restricted: bool,
+}
+
+impl Check {
+    /// A check that lets nothing through.
+    fn refused(at: OffsetDateTime, user_id: UserId) -> Self {
+        Self {
+            at,
+            user_id,
+            role: Role::Citizen,
+            two_factor: false,
+            allowed: false,
+            accepted_policy: Arc::from(""),
+            restricted: false,
+        }
+    }
 }
 
 /// Remembers recent session checks so that most requests do not touch the
@@ -33,7 +52,7 @@ impl SessionGate {
         checks
             .get(&id)
             .filter(|check| now - check.at < ttl)
-            .copied()
+            .cloned()
     }
 
     fn remember(&self, id: SessionId, check: Check, ttl: time::Duration) {
@@ -43,6 +62,13 @@ impl SessionGate {
                 checks.retain(|_, c| now - c.at < ttl);
             }
             checks.insert(id, check);
+        }
+    }
+
+    /// Drops what is known of every session of `user`.
+    pub(crate) fn forget_account(&self, user: UserId) {
+        if let Ok(mut checks) = self.checks.lock() {
+            checks.retain(|_, check| check.user_id != user);
         }
     }
 
@@ -65,6 +91,14 @@ impl IdentityService {
     /// # Errors
     /// [`AppError::Unauthenticated`] (`invalid_token` or `session_revoked`).
     pub async fn authenticate(&self, access_token: &str) -> Result<AuthenticatedActor, AppError> {
+        Ok(self.check_token(access_token).await?.0)
+    }
+
+    /// [`Self::authenticate`], with what the session check said.
+    pub(super) async fn check_token(
+        &self,
+        access_token: &str,
+    ) -> Result<(AuthenticatedActor, Check), AppError> {
         let claims = self
             .ports
             .tokens
@@ -76,31 +110,29 @@ impl IdentityService {
             Some(check) => check,
             None => {
                 let check = self.check_session(claims.session_id, now).await?;
-                self.gate.remember(claims.session_id, check, ttl);
+                self.gate.remember(claims.session_id, check.clone(), ttl);
                 check
             }
         };
         if !check.allowed || check.user_id != claims.user_id || check.role != claims.role {
             return Err(AppError::Unauthenticated("session_revoked"));
         }
-        Ok(AuthenticatedActor {
+        let actor = AuthenticatedActor {
             user_id: check.user_id,
             session_id: claims.session_id,
             role: check.role,
             two_factor: check.two_factor,
-        })
+        };
+        Ok((actor, check))
     }
 
     async fn check_session(&self, id: SessionId, now: OffsetDateTime) -> Result<Check, AppError> {
         let session = self.ports.sessions.find(id).await?;
         let Some(session) = session else {
-            return Ok(Check {
-                at: now,
-                user_id: UserId::from_uuid(rr_domain::Uuid::nil()),
-                role: Role::Citizen,
-                two_factor: false,
-                allowed: false,
-            });
+            return Ok(Check::refused(
+                now,
+                UserId::from_uuid(rr_domain::Uuid::nil()),
+            ));
         };
         let user = self.ports.users.find(session.user_id).await?;
         Ok(match user {
@@ -110,14 +142,10 @@ impl IdentityService {
                 role: user.role,
                 two_factor: user.totp_enabled,
                 allowed: session.revoked_at.is_none() && user.status.is_active_at(now),
+                accepted_policy: Arc::from(user.policy_version.as_str()),
+                restricted: user.restricted_since.is_some(),
             },
-            None => Check {
-                at: now,
-                user_id: session.user_id,
-                role: Role::Citizen,
-                two_factor: false,
-                allowed: false,
-            },
+            None => Check::refused(now, session.user_id),
         })
     }
 

@@ -6,10 +6,12 @@
 mod admin;
 mod authenticate;
 mod commands;
+mod confirm;
 mod keys;
 mod login;
 mod mail;
 mod password;
+mod policy_gate;
 mod profile;
 mod register;
 mod sessions;
@@ -32,16 +34,15 @@ use crate::AppError;
 use crate::ports::{
     AccessTokens, AuditEvent, AuditLog, BlindIndex, Clock, CryptoError, FieldCipher, HashingError,
     Mailer, OneTimeTokenRepository, PasswordHasher, PasswordStrength, SecretTokens,
-    SessionRepository, Totp, UserRepository,
+    SessionRepository, Totp, UserRepository, UsernameReservations,
 };
+use crate::ports::{ConsentRepository, PrivacyPolicyRepository};
 use authenticate::SessionGate;
 use throttle::Throttle;
 
 /// Durations and thresholds of the identity use cases.
 #[derive(Debug, Clone)]
 pub struct IdentityPolicy {
-    /// Version of the privacy policy a new account must accept.
-    pub privacy_policy_version: String,
     /// Life of a refresh token (and so of an idle session).
     pub refresh_token_ttl: Duration,
     /// Life of an email verification link.
@@ -64,7 +65,6 @@ pub struct IdentityPolicy {
 impl Default for IdentityPolicy {
     fn default() -> Self {
         Self {
-            privacy_policy_version: "2026-11".into(),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             verification_ttl: Duration::from_secs(24 * 3600),
             reset_ttl: Duration::from_secs(3600),
@@ -107,6 +107,13 @@ pub struct IdentityPorts {
     pub totp: Arc<dyn Totp>,
     /// Time.
     pub clock: Arc<dyn Clock>,
+    /// The published versions of the privacy policy (the one in force is
+    /// the one a registration accepts and the write gate asks for).
+    pub policies: Arc<dyn PrivacyPolicyRepository>,
+    /// Privacy choices: the consents changed with the profile.
+    pub consents: Arc<dyn ConsentRepository>,
+    /// Usernames of erased accounts, not yet free.
+    pub usernames: Arc<dyn UsernameReservations>,
 }
 
 /// Accounts, authentication, sessions and roles.
@@ -116,6 +123,7 @@ pub struct IdentityService {
     policy: IdentityPolicy,
     throttle: Arc<Throttle>,
     gate: Arc<SessionGate>,
+    current_policy: Arc<policy_gate::CurrentPolicy>,
     /// A real hash checked when the email is unknown, so that both paths cost the same.
     decoy_hash: Arc<OnceLock<PasswordHash>>,
 }
@@ -135,6 +143,7 @@ impl IdentityService {
         Self {
             throttle: Arc::new(Throttle::new(policy.throttle.clone())),
             gate: Arc::new(SessionGate::default()),
+            current_policy: Arc::new(policy_gate::CurrentPolicy::default()),
             decoy_hash: Arc::new(OnceLock::new()),
             ports,
             policy,
@@ -145,12 +154,6 @@ impl IdentityService {
     #[must_use]
     pub fn access_tokens(&self) -> &Arc<dyn AccessTokens> {
         &self.ports.tokens
-    }
-
-    /// The current privacy policy version.
-    #[must_use]
-    pub fn privacy_policy_version(&self) -> &str {
-        &self.policy.privacy_policy_version
     }
 
     async fn audit(&self, event: AuditEvent) -> Result<(), AppError> {
@@ -167,8 +170,10 @@ impl IdentityService {
     }
 
     /// A new citizen account: a fresh id and data key, the profile sealed under
-    /// it, no second factor, email not yet verified.
-    fn new_record(
+    /// it, no second factor, email not yet verified, the privacy policy in
+    /// force accepted, no consent to communications, no objection to
+    /// statistics (its first choices, recorded with it).
+    async fn new_record(
         &self,
         username: rr_domain::identity::Username,
         email_index: Vec<u8>,
@@ -179,6 +184,7 @@ impl IdentityService {
         let data_key = self.ports.cipher.new_data_key().map_err(crypto_error)?;
         let sealed = crate::ports::seal_profile(self.ports.cipher.as_ref(), &data_key, id, profile)
             .map_err(crypto_error)?;
+        let policy_version = self.current_policy().await?.version.as_str().to_owned();
         let now = self.ports.clock.now();
         Ok(UserRecord {
             id,
@@ -199,10 +205,11 @@ impl IdentityService {
             totp_last_step: None,
             failed_logins: 0,
             locked_until: None,
-            policy_version: self.policy.privacy_policy_version.clone(),
+            policy_version,
             statistics_objection: false,
             region: None,
             communications_consent: false,
+            restricted_since: None,
             created_at: now,
             updated_at: now,
         })

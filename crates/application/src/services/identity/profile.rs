@@ -1,6 +1,7 @@
 //! One's own account: read it decrypted, rectify it.
 
 use rr_domain::identity::{AuthenticatedActor, Profile};
+use rr_domain::privacy::{ConsentRecord, Purpose};
 
 use super::{AccountView, IdentityService, ProfileChanges, crypto_error};
 use crate::AppError;
@@ -42,7 +43,8 @@ impl IdentityService {
     /// it is used. The objection to statistics (GDPR Art. 21) is set here too,
     /// and takes effect for every event not yet written (and, at query time,
     /// for every statistic computed afterwards); so are the region and the
-    /// consent to communications, whose changes are audited with their time. Role, status and id
+    /// consent to communications, whose changes are recorded in the consent
+    /// history (`rr_domain::privacy`) and audited with their time. Role, status and id
     /// cannot be changed here.
     ///
     /// # Errors
@@ -59,10 +61,12 @@ impl IdentityService {
             .await?
             .ok_or(AppError::NotFound)?;
         let current = self.open_profile(&user)?;
+        let changed = changed_fields(&changes, &current, &user);
         let email_changed = changes.email.as_ref().is_some_and(|e| *e != current.email);
         if let Some(username) = &changes.username
             && username.canonical() != user.username.canonical()
-            && self.ports.users.find_by_username(username).await?.is_some()
+            && (self.ports.users.find_by_username(username).await?.is_some()
+                || self.username_reserved(username).await?)
         {
             return Err(AppError::ConflictWith("username_taken"));
         }
@@ -125,11 +129,36 @@ impl IdentityService {
             }
             Err(err) => return Err(err.into()),
         }
+        // The objection and the consent are privacy choices: recorded in the
+        // consent history with the account's state, as through
+        // `PUT /api/v1/me/consents` (the update above leaves them alone).
+        let mut choices = Vec::new();
+        if objection_changed || consent_changed {
+            let version = self.current_policy().await?.version;
+            let choice = |purpose, granted| ConsentRecord {
+                purpose,
+                granted,
+                policy_version: version.clone(),
+                at: user.updated_at,
+            };
+            if objection_changed {
+                choices.push(choice(Purpose::Statistics, !user.statistics_objection));
+            }
+            if consent_changed {
+                choices.push(choice(Purpose::Communications, user.communications_consent));
+            }
+        }
+        if !choices.is_empty() && !self.ports.consents.record(user.id, &choices).await? {
+            return Err(AppError::NotFound);
+        }
         self.audit(AuditEvent {
             action: "profile_rectified",
             actor: Some(user.id),
             subject: Some(user.id),
+            // Which fields changed, never their values: the history of
+            // rectifications a person finds in their export.
             detail: [
+                (!changed.is_empty()).then(|| format!("fields={}", changed.join(","))),
                 email_changed.then_some("email_changed=true".to_owned()),
                 objection_changed
                     .then(|| format!("statistics_objection={}", user.statistics_objection)),
@@ -147,4 +176,56 @@ impl IdentityService {
         }
         self.me(actor).await
     }
+}
+
+/// The names of the fields `changes` really changes, in a fixed order (the
+/// privacy choices, audited with their new value, apart).
+fn changed_fields(
+    changes: &ProfileChanges,
+    current: &Profile,
+    user: &rr_domain::identity::UserRecord,
+) -> Vec<&'static str> {
+    let phone = |p: Option<&rr_domain::identity::PhoneNumber>| p.map(|p| p.as_str().to_owned());
+    [
+        (
+            "username",
+            changes
+                .username
+                .as_ref()
+                .is_some_and(|u| u.as_str() != user.username.as_str()),
+        ),
+        (
+            "email",
+            changes.email.as_ref().is_some_and(|e| *e != current.email),
+        ),
+        (
+            "first_name",
+            changes
+                .first_name
+                .as_ref()
+                .is_some_and(|n| n.as_str() != current.first_name.as_str()),
+        ),
+        (
+            "last_name",
+            changes
+                .last_name
+                .as_ref()
+                .is_some_and(|n| n.as_str() != current.last_name.as_str()),
+        ),
+        (
+            "country",
+            changes.country.is_some_and(|c| c != current.country),
+        ),
+        (
+            "phone",
+            changes
+                .phone
+                .as_ref()
+                .is_some_and(|p| phone(p.as_ref()) != phone(current.phone.as_ref())),
+        ),
+        ("region", changes.region.is_some_and(|r| r != user.region)),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect()
 }

@@ -19,14 +19,12 @@ impl IdentityService {
     /// declaration; [`AppError::ConflictWith`] `username_taken`.
     pub async fn register(&self, account: NewAccount) -> Result<(), AppError> {
         let mut violations = Vec::new();
-        if account.accepted_policy_version != self.policy.privacy_policy_version {
+        let current = self.current_policy().await?.version;
+        if account.accepted_policy_version != current.as_str() {
             violations.push(FieldViolation::new(
                 "acceptedPolicyVersion",
                 "policy_version_mismatch",
-                format!(
-                    "Acceptez la politique de confidentialité en vigueur (version {}).",
-                    self.policy.privacy_policy_version
-                ),
+                format!("Acceptez la politique de confidentialité en vigueur (version {current})."),
             ));
         }
         if !account.age_declaration {
@@ -74,6 +72,7 @@ impl IdentityService {
             .find_by_username(&account.username)
             .await?
             .is_some()
+            || self.username_reserved(&account.username).await?
         {
             return Err(AppError::ConflictWith("username_taken"));
         }
@@ -85,7 +84,9 @@ impl IdentityService {
             country: account.country,
             phone: account.phone,
         };
-        let mut record = self.new_record(account.username, email_index, &profile, password_hash)?;
+        let mut record = self
+            .new_record(account.username, email_index, &profile, password_hash)
+            .await?;
         record.region = account.region;
         let id = record.id;
         match self.ports.users.insert(&record).await {

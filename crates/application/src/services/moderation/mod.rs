@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use rr_domain::community::{ContentRef, ModerationAction, NotificationKind};
 use rr_domain::identity::{AuthenticatedActor, Role, UserId};
-use rr_domain::resource::{ResourceFacts, can_view};
+use rr_domain::resource::ResourceFacts;
 
 use crate::AppError;
 use crate::ports::{
@@ -103,12 +103,13 @@ impl std::fmt::Debug for ModerationService {
     }
 }
 
-fn facts(record: &ResourceRecord) -> ResourceFacts<'_> {
+fn facts_with(record: &ResourceRecord, author_restricted: bool) -> ResourceFacts<'_> {
     ResourceFacts {
         author: record.author,
         visibility: record.visibility,
         state: &record.state,
         shared_with: &record.shared_with,
+        author_restricted,
     }
 }
 
@@ -153,17 +154,14 @@ impl ModerationService {
         actor: &AuthenticatedActor,
         id: rr_domain::resource::ResourceId,
     ) -> Result<ResourceRecord, AppError> {
-        let record = self
-            .ports
-            .resources
-            .find(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if can_view(&rr_domain::identity::Actor::User(*actor), &facts(&record)) {
-            Ok(record)
-        } else {
-            Err(AppError::NotFound)
-        }
+        let (record, _) = crate::services::resources::visible_resource(
+            self.ports.resources.as_ref(),
+            self.ports.users.as_ref(),
+            &rr_domain::identity::Actor::User(*actor),
+            id,
+        )
+        .await?;
+        Ok(record)
     }
 
     /// Records `action` on `target`, written by `author`, in the moderation

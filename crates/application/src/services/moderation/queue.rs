@@ -6,11 +6,12 @@ use rr_domain::identity::{Actor, AuthenticatedActor, Role, UserId, Username};
 use rr_domain::reference::ReferenceId;
 use rr_domain::resource::can_view;
 
-use super::{MAX_PAGE, ModerationService, facts, require};
+use super::{MAX_PAGE, ModerationService, facts_with, require};
 use crate::AppError;
 use crate::ports::{
     CommentRecord, QueueCursor, QueueEntry, QueueQuery, QueuedReport, ResourceRecord,
 };
+use crate::services::resources::author_of;
 
 /// Which part of the queue a moderator asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,30 +135,47 @@ impl ModerationService {
     ) -> Result<Option<QueueItem>, AppError> {
         let content = match entry.target {
             ContentRef::Resource(id) => {
-                let Some((record, author)) = self.ports.resources.find_with_author(id).await?
-                else {
+                let Some((record, read)) = self.ports.resources.find_with_author(id).await? else {
                     return Ok(None);
                 };
-                if !self.may_judge(actor, &record, record.author) {
+                let author = author_of(self.ports.users.as_ref(), &record, read).await?;
+                if !self.may_judge(actor, &record, author.restricted, record.author, false) {
                     return Ok(None);
                 }
-                let author = self.username(author, record.author).await?;
-                QueuedContent::Resource { record, author }
+                QueuedContent::Resource {
+                    record,
+                    author: author.username,
+                }
             }
             ContentRef::Comment { comment, resource } => {
                 let Some(record) = self.ports.comments.find(comment).await? else {
                     return Ok(None);
                 };
-                let Some(resource) = self.ports.resources.find(resource).await? else {
+                let Some((resource, read)) =
+                    self.ports.resources.find_with_author(resource).await?
+                else {
                     return Ok(None);
                 };
-                if !self.may_judge(actor, &resource, record.author) {
+                let resource_author = author_of(self.ports.users.as_ref(), &resource, read).await?;
+                let author = self
+                    .ports
+                    .users
+                    .find(record.author)
+                    .await?
+                    .ok_or_else(|| AppError::internal("an author does not exist"))?;
+                let restricted = author.restricted_since.is_some();
+                if !self.may_judge(
+                    actor,
+                    &resource,
+                    resource_author.restricted,
+                    record.author,
+                    restricted,
+                ) {
                     return Ok(None);
                 }
-                let author = self.username(None, record.author).await?;
                 QueuedContent::Comment {
                     record,
-                    author,
+                    author: author.username,
                     resource,
                 }
             }
@@ -169,26 +187,22 @@ impl ModerationService {
         }))
     }
 
-    /// Whether the moderator sees the resource and the content is not theirs.
+    /// Whether the moderator sees the resource (whose author may be
+    /// restricted) and the content is neither theirs nor a restricted
+    /// account's (GDPR Art. 18: kept, shown to its author alone).
     fn may_judge(
         &self,
         actor: &AuthenticatedActor,
         resource: &ResourceRecord,
+        resource_author_restricted: bool,
         author: UserId,
+        author_restricted: bool,
     ) -> bool {
-        author != actor.user_id && can_view(&Actor::User(*actor), &facts(resource))
-    }
-
-    /// `known`, or the account's username.
-    async fn username(&self, known: Option<Username>, id: UserId) -> Result<Username, AppError> {
-        if let Some(name) = known {
-            return Ok(name);
-        }
-        self.ports
-            .users
-            .find(id)
-            .await?
-            .map(|user| user.username)
-            .ok_or_else(|| AppError::internal("an author does not exist"))
+        author != actor.user_id
+            && !author_restricted
+            && can_view(
+                &Actor::User(*actor),
+                &facts_with(resource, resource_author_restricted),
+            )
     }
 }

@@ -110,6 +110,16 @@ impl NotificationService {
         let Some(before) = self.ports.clock.now().checked_sub(retention) else {
             return Ok(0);
         };
+        self.purge_sent_before(before).await
+    }
+
+    /// Deletes every notification sent before `before`, in batches; returns
+    /// how many went. The nightly retention purge calls it with the same
+    /// period as [`Self::purge_expired`].
+    ///
+    /// # Errors
+    /// Only infrastructure failures; what was deleted before one stays deleted.
+    pub async fn purge_sent_before(&self, before: time::OffsetDateTime) -> Result<u64, AppError> {
         let mut purged = 0_u64;
         loop {
             let deleted = self

@@ -1,11 +1,14 @@
 //! Telling an account: keep the notification in its inbox, then mail it
-//! when it asked for communications. Nothing here fails its caller: a
+//! when it asked for communications. An account whose processing is
+//! restricted (GDPR Art. 18) is told nothing: no notification is kept nor
+//! mailed while it lasts. Nothing here fails its caller: a
 //! notification that cannot be kept, or a mail that cannot be sent, is
 //! logged — without the address — and the caller's decision stands.
 
 use async_trait::async_trait;
 use rr_domain::community::{Notification, NotificationKind};
 use rr_domain::identity::{Email, UserId, UserRecord};
+use rr_domain::subject_rights::ERASED_AUTHOR;
 use time::OffsetDateTime;
 
 use super::{NotificationService, mail};
@@ -36,21 +39,13 @@ impl NotificationService {
         email
     }
 
-    /// Mails `notification` to its recipient if they want it.
-    async fn mail(&self, notification: &Notification, now: OffsetDateTime) {
+    /// Mails `notification` to its recipient (read before) if they want it.
+    async fn mail(&self, notification: &Notification, user: &UserRecord, now: OffsetDateTime) {
         let kind = notification.kind.code();
-        let user = match self.ports.users.find(notification.recipient).await {
-            Ok(Some(user)) => user,
-            Ok(None) => return,
-            Err(err) => {
-                tracing::warn!(kind, error = %err, "notification mail not sent: the account cannot be read");
-                return;
-            }
-        };
-        if !wants_mail(&user, now) {
+        if !wants_mail(user, now) {
             return;
         }
-        let Some(email) = self.email_of(&user) else {
+        let Some(email) = self.email_of(user) else {
             return;
         };
         let message = mail::notification(email, &notification.kind, &self.policy.frontend_url);
@@ -63,8 +58,26 @@ impl NotificationService {
 #[async_trait]
 impl Notifier for NotificationService {
     async fn notify(&self, recipient: UserId, kind: NotificationKind) {
+        // Nobody reads the inbox of the account keeping erased accounts' content.
+        if recipient == ERASED_AUTHOR {
+            return;
+        }
         let now = self.ports.clock.now();
         let notification = Notification::new(recipient, kind, now);
+        let user = match self.ports.users.find(recipient).await {
+            Ok(Some(user)) if user.restricted_since.is_some() => return,
+            Ok(user) => user,
+            Err(err) => {
+                // Kept, not mailed: whether the account is restricted or
+                // wants mail cannot be told.
+                tracing::warn!(
+                    kind = notification.kind.code(),
+                    error = %err,
+                    "notification mail not sent: the account cannot be read"
+                );
+                None
+            }
+        };
         if let Err(err) = self.ports.notifications.insert(&notification).await {
             tracing::error!(
                 kind = notification.kind.code(),
@@ -73,6 +86,8 @@ impl Notifier for NotificationService {
             );
             return;
         }
-        self.mail(&notification, now).await;
+        if let Some(user) = user {
+            self.mail(&notification, &user, now).await;
+        }
     }
 }

@@ -23,7 +23,8 @@ use rr_domain::resource::{Lifecycle, ResourceFacts, ResourceId, can_view};
 use crate::AppError;
 use crate::ports::{
     AuditEvent, AuditLog, Clock, Consultation, ModerationLog, Notifier, ReferenceDataRepository,
-    ResourceCatalogue, ResourceRecord, ResourceRepository, StatisticsRecorder, UserRepository,
+    ResourceAuthor, ResourceCatalogue, ResourceRecord, ResourceRepository, StatisticsRecorder,
+    UserRepository,
 };
 use crate::services::WriteLimiter;
 
@@ -72,12 +73,78 @@ impl std::fmt::Debug for ResourceService {
     }
 }
 
+/// The facts of a resource whose author is known not to be restricted, or
+/// once [`ResourceService::visible`] let the caller through (restriction
+/// only hides a resource from others than its author, and `visible` applied
+/// it already).
 fn facts(record: &ResourceRecord) -> ResourceFacts<'_> {
+    facts_with(record, false)
+}
+
+fn facts_with(record: &ResourceRecord, author_restricted: bool) -> ResourceFacts<'_> {
     ResourceFacts {
         author: record.author,
         visibility: record.visibility,
         state: &record.state,
         shared_with: &record.shared_with,
+        author_restricted,
+    }
+}
+
+/// The author of `record` as read along with it, or as the accounts tell
+/// when the store did not read them along (an unknown author is an error:
+/// resources keep theirs).
+///
+/// # Errors
+/// [`AppError::Internal`] when the author does not exist.
+pub(crate) async fn author_of(
+    users: &dyn UserRepository,
+    record: &ResourceRecord,
+    read: Option<ResourceAuthor>,
+) -> Result<ResourceAuthor, AppError> {
+    if let Some(author) = read {
+        return Ok(author);
+    }
+    let user = users
+        .find(record.author)
+        .await?
+        .ok_or_else(|| AppError::internal("a resource's author does not exist"))?;
+    Ok(ResourceAuthor {
+        username: user.username,
+        restricted: user.restricted_since.is_some(),
+    })
+}
+
+/// A resource by id with its author's username, if `actor` may see it
+/// (else [`AppError::NotFound`]): the access decision of every use case that
+/// reads a resource, the author's restriction included. The author comes
+/// with the resource from the store, or else from the accounts; an author
+/// the accounts do not know (only test doubles of the resources' store get
+/// there, the database keeps every author) is taken as not restricted.
+///
+/// # Errors
+/// [`AppError::NotFound`]; infrastructure failures.
+pub(crate) async fn visible_resource(
+    resources: &dyn ResourceRepository,
+    users: &dyn UserRepository,
+    actor: &Actor,
+    id: ResourceId,
+) -> Result<(ResourceRecord, Option<Username>), AppError> {
+    let (record, read) = resources
+        .find_with_author(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (username, restricted) = match read {
+        Some(author) => (Some(author.username), author.restricted),
+        None => match users.find(record.author).await? {
+            Some(user) => (Some(user.username), user.restricted_since.is_some()),
+            None => (None, false),
+        },
+    };
+    if can_view(actor, &facts_with(&record, restricted)) {
+        Ok((record, username))
+    } else {
+        Err(AppError::NotFound)
     }
 }
 
@@ -149,23 +216,19 @@ impl ResourceService {
     }
 
     /// The resource if the caller may see it (else [`AppError::NotFound`]),
-    /// with its author's username when the store read it along.
+    /// with its author's username.
     async fn visible_with_author(
         &self,
         actor: &Actor,
         id: ResourceId,
     ) -> Result<(ResourceRecord, Option<Username>), AppError> {
-        let (record, author) = self
-            .ports
-            .resources
-            .find_with_author(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if can_view(actor, &facts(&record)) {
-            Ok((record, author))
-        } else {
-            Err(AppError::NotFound)
-        }
+        visible_resource(
+            self.ports.resources.as_ref(),
+            self.ports.users.as_ref(),
+            actor,
+            id,
+        )
+        .await
     }
 
     /// What the caller sees of a resource: moderation reasons and the sharing

@@ -123,6 +123,12 @@ fn by_bucket(rows: Vec<TallyRow>) -> BTreeMap<Date, Cell> {
     cells
 }
 
+/// Whether the retention purge aggregates the events of `measure` once they
+/// are old (ADR 0025): consultations and searches, the event logs.
+const fn aggregated_by_retention(measure: Measure) -> bool {
+    matches!(measure, Measure::Consultations | Measure::Searches)
+}
+
 fn tally_at(cells: &BTreeMap<Date, Cell>, bucket: Date) -> Tally {
     cells.get(&bucket).map(|c| c.tally).unwrap_or_default()
 }
@@ -155,7 +161,10 @@ impl StatisticsService {
     /// `unknown_relation_type` for an id that names nothing, and
     /// `filter_not_applicable` when a measure asked for cannot be narrowed
     /// by a filter given (searches by relation type, registrations by
-    /// anything but region), `no_measure` for an empty list of measures; [`AppError::Unavailable`] when the store is.
+    /// anything but region), `no_measure` for an empty list of measures,
+    /// `relation_type_not_kept` for a relation type over consultations the
+    /// retention purge already aggregated; [`AppError::Unavailable`] when
+    /// the store is.
     pub async fn report(
         &self,
         actor: &AuthenticatedActor,
@@ -206,6 +215,11 @@ impl StatisticsService {
                 "Choisissez au moins une mesure.",
             ));
         }
+        if request.filters.relation_type.is_some()
+            && measures.iter().copied().any(aggregated_by_retention)
+        {
+            self.check_relation_types_kept(&request.period).await?;
+        }
 
         let filters = tally_filters(&request.filters);
         let period = request.period;
@@ -227,6 +241,46 @@ impl StatisticsService {
             measures,
             rows,
         })
+    }
+
+    /// Refuses a relation type filter over days whose consultations were
+    /// aggregated by the retention purge, which keeps no relation type
+    /// (ADR 0025): every bucket the report counts (for days, their whole
+    /// weeks and months too) must start on or after the first day kept.
+    async fn check_relation_types_kept(&self, period: &Period) -> Result<(), AppError> {
+        let Some(kept_from) = self.ports.query.aggregated_before().await? else {
+            return Ok(());
+        };
+        let earliest = if period.grouping() == Grouping::Day {
+            let (month, _) = period.enclosed_in(Grouping::Month);
+            let (week, _) = period.enclosed_in(Grouping::Week);
+            month.min(week)
+        } else {
+            period.from()
+        };
+        if earliest >= kept_from {
+            return Ok(());
+        }
+        let first = match period.grouping() {
+            Grouping::Month => kept_from,
+            Grouping::Day | Grouping::Week => {
+                let monday = Grouping::Week.start_of(kept_from);
+                if monday == kept_from {
+                    monday
+                } else {
+                    Grouping::Week.next(monday)
+                }
+            }
+        };
+        Err(AppError::invalid(
+            "relationType",
+            "relation_type_not_kept",
+            format!(
+                "Les consultations antérieures au {kept_from} ne sont plus conservées \
+                 qu'en chiffres agrégés, sans type de relation : commencez la période le \
+                 {first} ou après, ou retirez ce filtre."
+            ),
+        ))
     }
 
     /// The reference data the filters name; an unknown id is a violation.

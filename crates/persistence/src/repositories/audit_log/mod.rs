@@ -5,12 +5,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use rr_application::RepositoryError;
-use rr_application::ports::{AuditEntry, AuditEvent, AuditLog, ChainVerification};
+use rr_application::ports::{AuditEntry, AuditEvent, AuditLog, AuditPrefix, ChainVerification};
 use rr_domain::identity::UserId;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr, Statement,
 };
 use time::{OffsetDateTime, PrimitiveDateTime};
 use tokio::sync::Mutex;
@@ -21,6 +21,33 @@ use crate::entities::audit_entry;
 use crate::error::is_contention;
 use crate::map_db_err;
 use crate::mapping::{bounded, into_audit_entry, to_column};
+
+/// The action of the entry the retention purge appends before it deletes
+/// the oldest entries, naming where the chain then starts.
+const PURGED: &str = "audit_log_purged";
+
+/// Where the chain starts once its oldest entries were purged: the last
+/// entry deleted.
+async fn anchor(conn: &DatabaseConnection) -> Result<Option<AuditPrefix>, RepositoryError> {
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT sequence, hash FROM audit_log_anchor WHERE id = 1",
+        ))
+        .await
+        .map_err(map_db_err)?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let sequence: i64 = row.try_get("", "sequence").map_err(map_db_err)?;
+    let hash: Vec<u8> = row.try_get("", "hash").map_err(map_db_err)?;
+    Ok(Some(AuditPrefix {
+        through: u64::try_from(sequence)
+            .map_err(|e| RepositoryError::Internal(format!("anchor {sequence}: {e}").into()))?,
+        hash,
+        entries: 0,
+    }))
+}
 
 /// Attempts of one append when concurrent writers get in the way.
 const ATTEMPTS: u32 = 8;
@@ -181,10 +208,26 @@ impl AuditLog for SeaOrmAuditLog {
     /// each hash, checks that sequences run 1, 2, 3… without gap and that each
     /// entry names its predecessor's hash, so a deleted entry breaks the chain
     /// at its successor. A row numbered below 1 is reported as `BrokenAt { 0 }`.
+    ///
+    /// Once the retention purge deleted the oldest entries, the walk starts
+    /// after the anchor it left (`audit_log_anchor`: the sequence and hash of
+    /// the last entry deleted), and the chain must hold the
+    /// `audit_log_purged` entry that names that anchor: an anchor moved by
+    /// hand to hide deleted entries breaks the chain at the first entry
+    /// after it.
     async fn verify(&self) -> Result<ChainVerification, RepositoryError> {
-        let mut expected: u64 = 1;
-        let mut previous = GENESIS.to_vec();
-        let mut after: Option<i64> = None;
+        let anchor = anchor(&self.conn).await?;
+        let (mut expected, mut previous, mut after, mut recorded) = match &anchor {
+            Some(anchor) => (
+                anchor.through + 1,
+                anchor.hash.clone(),
+                i64::try_from(anchor.through).ok(),
+                false,
+            ),
+            None => (1, GENESIS.to_vec(), None, true),
+        };
+        let named = anchor.as_ref().map(AuditPrefix::describe);
+        let first = expected;
         loop {
             let mut query = audit_entry::Entity::find()
                 .order_by_asc(audit_entry::Column::Sequence)
@@ -214,12 +257,20 @@ impl AuditLog for SeaOrmAuditLog {
                 if !intact {
                     return Ok(ChainVerification::BrokenAt { sequence });
                 }
+                recorded = recorded
+                    || (row.action == PURGED
+                        && named
+                            .as_ref()
+                            .is_some_and(|n| row.detail.starts_with(n.as_str())));
                 previous = row.hash;
                 expected += 1;
             }
             if complete {
+                if !recorded {
+                    return Ok(ChainVerification::BrokenAt { sequence: first });
+                }
                 return Ok(ChainVerification::Intact {
-                    entries: expected - 1,
+                    entries: expected - first,
                 });
             }
         }

@@ -148,7 +148,20 @@ fn visible_to(viewer: &AuthenticatedActor) -> Condition {
                 .add(reviewed()),
         );
     }
-    visible
+    // A restricted author's resources are theirs alone (GDPR Art. 18). The
+    // restricted accounts are few: read once, on `idx_users_restricted_at`,
+    // not looked up per row.
+    let author = || Expr::col((resource::Entity, resource::Column::AuthorId));
+    let restricted_authors = Query::select()
+        .column((Alias::new("ra"), user::Column::Id))
+        .from_as(user::Entity, Alias::new("ra"))
+        .and_where(Expr::col((Alias::new("ra"), user::Column::RestrictedAt)).is_not_null())
+        .to_owned();
+    Condition::all().add(visible).add(
+        Condition::any()
+            .add(author().eq(viewer_id))
+            .add(author().not_in_subquery(restricted_authors)),
+    )
 }
 
 /// The page of `viewer`'s `list` after `after`, most recently marked first.
