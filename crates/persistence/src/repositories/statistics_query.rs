@@ -141,15 +141,20 @@ fn source(measure: Measure) -> Source {
 /// (both engines materialise the subquery) rather than joining `users` for
 /// every event, which costs a random read per event once `users` outgrows
 /// the cache.
-/// Accounts whose processing is restricted (GDPR Art. 18) are left out
-/// likewise, each part on its own index (`idx_users_restricted_at`).
-pub(super) const OBJECTORS: &str = "SELECT o.id FROM users o WHERE o.statistics_objection = TRUE \
-     UNION SELECT ro.id FROM users ro WHERE ro.restricted_at IS NOT NULL";
+const OBJECTORS: &str = "SELECT o.id FROM users o WHERE o.statistics_objection = TRUE";
 
-/// The restricted accounts alone, for the accounts' own measure: a
-/// subquery on their index rather than a column the covering index of
-/// registrations does not hold.
+/// The accounts whose processing is restricted (GDPR Art. 18), on their
+/// own index (`idx_users_restricted_at`).
 const RESTRICTED: &str = "SELECT ra.id FROM users ra WHERE ra.restricted_at IS NOT NULL";
+
+/// The condition that `person` (an account, not `NULL`) is counted: it
+/// neither objects nor is restricted. Two subqueries rather than one
+/// `UNION`: MariaDB does not materialise a `UNION` under `NOT IN` and runs
+/// it again for every event (minutes for a year), and one subquery with
+/// `OR` costs a fifth more per event than two on their own indexes.
+pub(super) fn counted(person: &str) -> String {
+    format!("{person} NOT IN ({OBJECTORS}) AND {person} NOT IN ({RESTRICTED})")
+}
 
 /// `TO_DAYS` of 1970-01-01 on MariaDB, and the Julian day number of that date.
 const TO_DAYS_EPOCH: i64 = 719_528;
@@ -282,11 +287,9 @@ fn statement(
             " AND u.statistics_objection = FALSE AND u.id NOT IN ({RESTRICTED})"
         ));
     } else if source.visitors {
-        sql.push_str(&format!(
-            " AND ({person} IS NULL OR {person} NOT IN ({OBJECTORS}))"
-        ));
+        sql.push_str(&format!(" AND ({person} IS NULL OR ({}))", counted(person)));
     } else {
-        sql.push_str(&format!(" AND {person} NOT IN ({OBJECTORS})"));
+        sql.push_str(&format!(" AND {}", counted(person)));
     }
     if let Some(condition) = source.condition {
         sql.push_str(&format!(" AND {condition}"));

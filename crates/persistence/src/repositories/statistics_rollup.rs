@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use time::{Date, PrimitiveDateTime, Time};
 
-use super::statistics_query::OBJECTORS;
+use super::statistics_query::counted;
 use super::write::{begin_write, settle};
 use crate::map_db_err;
 use crate::mapping::corrupt;
@@ -246,8 +246,9 @@ async fn aggregate(
              COUNT(CASE WHEN {person} IS NULL THEN 1 END) \
              FROM {table} e{joins} \
              WHERE e.occurred_at >= ? AND e.occurred_at < ? \
-             AND ({person} IS NULL OR {person} NOT IN ({OBJECTORS})) \
+             AND ({person} IS NULL OR ({counted})) \
              GROUP BY {group}",
+            counted = counted(person),
             granularity = granularity(grouping),
             bucket = bucket(backend, grouping, "e.occurred_at"),
             measure = measure.as_str(),
