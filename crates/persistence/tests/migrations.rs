@@ -122,6 +122,25 @@ async fn rows(test_db: &TestDatabase, table: &str) -> String {
         .clone()
 }
 
+/// Rolls back every applied migration after the one whose name holds
+/// `name`, together, so that it is the last one applied.
+async fn down_to(db: &Database, name: &str) {
+    let later = db
+        .migration_status()
+        .await
+        .unwrap()
+        .iter()
+        .rev()
+        .take_while(|m| !m.name.contains(name))
+        .filter(|m| m.applied)
+        .count();
+    if later > 0 {
+        db.migrate_down(Some(u32::try_from(later).unwrap()))
+            .await
+            .unwrap();
+    }
+}
+
 /// `after` is `before` without `gone`.
 fn only_gone(before: &[String], after: &[String], gone: &[&str]) {
     let expected: Vec<&String> = before
@@ -145,20 +164,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
 
     // Erasure and data-subject requests (000012), after the migrations above
     // it, together: its three tables go, the accounts stay.
-    let later = db
-        .migration_status()
-        .await
-        .unwrap()
-        .iter()
-        .rev()
-        .take_while(|m| !m.name.contains("_000012_subject_rights"))
-        .filter(|m| m.applied)
-        .count();
-    if later > 0 {
-        db.migrate_down(Some(u32::try_from(later).unwrap()))
-            .await
-            .unwrap();
-    }
+    down_to(&db, "_000012_subject_rights").await;
     let with_requests = tables(&test_db).await;
     db.migrate_down(Some(1)).await.unwrap();
     only_gone(
@@ -174,20 +180,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
 
     // The access journal (000009), after the migrations above it, together:
     // its table and its two indexes on `users` go, the accounts stay.
-    let later = db
-        .migration_status()
-        .await
-        .unwrap()
-        .iter()
-        .rev()
-        .take_while(|m| !m.name.contains("_000009_access_journal"))
-        .filter(|m| m.applied)
-        .count();
-    if later > 0 {
-        db.migrate_down(Some(u32::try_from(later).unwrap()))
-            .await
-            .unwrap();
-    }
+    down_to(&db, "_000009_access_journal").await;
     let users_indexes = async || -> Vec<String> {
         let sql = match test_db.engine() {
             Engine::Sqlite => {
@@ -224,20 +217,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     assert_eq!(rows(&test_db, "users").await, "1", "accounts stay");
 
     // Notifications (000007), after the migrations above it, together.
-    let later = db
-        .migration_status()
-        .await
-        .unwrap()
-        .iter()
-        .rev()
-        .take_while(|m| !m.name.contains("_000007_notifications"))
-        .filter(|m| m.applied)
-        .count();
-    if later > 0 {
-        db.migrate_down(Some(u32::try_from(later).unwrap()))
-            .await
-            .unwrap();
-    }
+    down_to(&db, "_000007_notifications").await;
     let with_notifications = tables(&test_db).await;
     db.migrate_down(Some(1)).await.unwrap();
     only_gone(
@@ -249,20 +229,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     assert_eq!(rows(&test_db, "resources").await, "1", "resources stay");
 
     // Moderation (000006), after the migrations above it, together.
-    let later = db
-        .migration_status()
-        .await
-        .unwrap()
-        .iter()
-        .rev()
-        .take_while(|m| !m.name.contains("_000006_moderation"))
-        .filter(|m| m.applied)
-        .count();
-    if later > 0 {
-        db.migrate_down(Some(u32::try_from(later).unwrap()))
-            .await
-            .unwrap();
-    }
+    down_to(&db, "_000006_moderation").await;
     let with_moderation = tables(&test_db).await;
     db.migrate_down(Some(1)).await.unwrap();
     only_gone(
@@ -274,20 +241,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
 
     // Comments (000005). The migrations after it that have no step of their
     // own above go down first, together.
-    let later = db
-        .migration_status()
-        .await
-        .unwrap()
-        .iter()
-        .rev()
-        .take_while(|m| !m.name.contains("_000005_comments"))
-        .filter(|m| m.applied)
-        .count();
-    if later > 0 {
-        db.migrate_down(Some(u32::try_from(later).unwrap()))
-            .await
-            .unwrap();
-    }
+    down_to(&db, "_000005_comments").await;
     let with_comments = tables(&test_db).await;
     db.migrate_down(Some(1)).await.unwrap();
     let without_comments = tables(&test_db).await;
