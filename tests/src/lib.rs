@@ -10,6 +10,9 @@ mod proxy;
 use std::path::Path;
 
 use anyhow::Context;
+use rr_application::services::identity::StaffAccount;
+use rr_domain::credentials::Password;
+use rr_domain::identity::{CountryCode, Email, PersonName, Role, Username};
 use rr_persistence::testing::TestDatabase;
 use rr_server::{Application, Profile, settings};
 
@@ -17,6 +20,26 @@ pub use proxy::TcpProxy;
 
 /// The password of the accounts [`TestApp::citizen`] creates.
 pub const PASSWORD: &str = "Tournesol-Bleu-2026!";
+
+/// The TOTP code of the base32 `secret`, `ahead` steps of 30 s from now.
+///
+/// # Panics
+/// When `secret` is not base32.
+#[must_use]
+#[allow(clippy::expect_used)] // the secret comes from the server under test: a bad one should fail the test loudly
+pub fn totp_code(secret: &str, ahead: u64) -> String {
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(secret.as_bytes())
+        .expect("a base32 TOTP secret");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    totp_rs::Builder::new()
+        .with_secret(secret)
+        .build_noncompliant()
+        .generate(now + 30 * ahead)
+        .to_string()
+}
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +184,77 @@ impl TestApp {
             .as_str()
             .map(ToOwned::to_owned)
             .context("no access token")
+    }
+
+    /// A staff member `username` of `role` (email `<username>@exemple.fr`,
+    /// password [`PASSWORD`]), created as `rr-server admin create-user`
+    /// does, who enrols two-factor authentication and logs in with it over
+    /// HTTP; returns the access token.
+    ///
+    /// # Errors
+    /// When a step does not answer as it should.
+    pub async fn staff(&self, username: &str, role: Role) -> anyhow::Result<String> {
+        let database = rr_persistence::Database::connect(&self.settings.database).await?;
+        let identity = rr_server::wiring::identity(&self.settings, &database)?;
+        let email = format!("{username}@exemple.fr");
+        identity
+            .bootstrap_account(
+                StaffAccount {
+                    email: Email::parse(&email)?,
+                    username: Username::parse(username)?,
+                    first_name: PersonName::parse("Camille")?,
+                    last_name: PersonName::parse("Durand")?,
+                    country: CountryCode::parse("FR")?,
+                    role,
+                },
+                &Password::new(PASSWORD),
+            )
+            .await?;
+        database.close().await?;
+
+        let login = serde_json::json!({"email": email, "password": PASSWORD});
+        let tokens: serde_json::Value = self
+            .post("/api/v1/auth/login", &login, None)
+            .await?
+            .json()
+            .await?;
+        let first = tokens["accessToken"].as_str().context("no access token")?;
+        let enrolment: serde_json::Value = self
+            .post(
+                "/api/v1/me/two-factor/totp",
+                &serde_json::json!({}),
+                Some(first),
+            )
+            .await?
+            .json()
+            .await?;
+        let secret = enrolment["secret"].as_str().context("no TOTP secret")?;
+        let confirmed = self
+            .post(
+                "/api/v1/me/two-factor/totp/confirm",
+                &serde_json::json!({ "code": totp_code(secret, 0) }),
+                Some(first),
+            )
+            .await?;
+        anyhow::ensure!(confirmed.status() == 200, "two-factor confirmation");
+        let challenge: serde_json::Value = self
+            .post("/api/v1/auth/login", &login, None)
+            .await?
+            .json()
+            .await?;
+        // The next step's code: the confirmation used this step's.
+        let second = serde_json::json!({
+            "challenge": challenge["challenge"], "code": totp_code(secret, 1)
+        });
+        let tokens: serde_json::Value = self
+            .post("/api/v1/auth/login/second-factor", &second, None)
+            .await?
+            .json()
+            .await?;
+        tokens["accessToken"]
+            .as_str()
+            .map(ToOwned::to_owned)
+            .context("no access token after the second factor")
     }
 
     /// Where the application keeps the content of attachments.

@@ -6,29 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use rr_acceptance_tests::{PASSWORD, TestApp, on_every_engine};
-use rr_application::services::identity::StaffAccount;
-use rr_domain::credentials::Password;
-use rr_domain::identity::{CountryCode, Email, PersonName, Role, Username};
+use rr_domain::identity::Role;
 use serde_json::{Value, json};
-
-/// The TOTP code of the base32 `secret`, `ahead` steps from now.
-fn code(secret: &str, ahead: u64) -> String {
-    let secret = data_encoding::BASE32_NOPAD
-        .decode(secret.as_bytes())
-        .unwrap();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    totp_rs::Builder::new()
-        .with_secret(secret)
-        .build_noncompliant()
-        .generate(now + 30 * ahead)
-        .to_string()
-}
 
 async fn send(
     app: &TestApp,
@@ -57,49 +37,9 @@ async fn post(app: &TestApp, path: &str, body: Value, token: Option<&str>) -> (u
     send(app, reqwest::Method::POST, path, token, Some(body)).await
 }
 
-/// A staff member of `role`, created as `rr-server admin create-user` does,
-/// who enrols two-factor authentication and logs in with it; the token.
+/// A staff member of `role` with two-factor authentication; the token.
 async fn staff(app: &TestApp, username: &str, role: Role) -> String {
-    let database = rr_persistence::Database::connect(&app.settings.database)
-        .await
-        .unwrap();
-    let identity = rr_server::wiring::identity(&app.settings, &database).unwrap();
-    let email = format!("{username}@exemple.fr");
-    identity
-        .bootstrap_account(
-            StaffAccount {
-                email: Email::parse(&email).unwrap(),
-                username: Username::parse(username).unwrap(),
-                first_name: PersonName::parse("Camille").unwrap(),
-                last_name: PersonName::parse("Durand").unwrap(),
-                country: CountryCode::parse("FR").unwrap(),
-                role,
-            },
-            &Password::new(PASSWORD),
-        )
-        .await
-        .unwrap();
-    database.close().await.unwrap();
-
-    let login = json!({"email": email, "password": PASSWORD});
-    let (_, tokens) = post(app, "/api/v1/auth/login", login.clone(), None).await;
-    let first = tokens["accessToken"].as_str().unwrap();
-    let (_, enrolment) = post(app, "/api/v1/me/two-factor/totp", json!({}), Some(first)).await;
-    let secret = enrolment["secret"].as_str().unwrap();
-    let confirm = json!({ "code": code(secret, 0) });
-    let (status, _) = post(
-        app,
-        "/api/v1/me/two-factor/totp/confirm",
-        confirm,
-        Some(first),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let (_, challenge) = post(app, "/api/v1/auth/login", login, None).await;
-    // The next step's code: the confirmation used this step's.
-    let second = json!({"challenge": challenge["challenge"], "code": code(secret, 1)});
-    let (_, tokens) = post(app, "/api/v1/auth/login/second-factor", second, None).await;
-    tokens["accessToken"].as_str().unwrap().to_owned()
+    app.staff(username, role).await.unwrap()
 }
 
 /// Percent-encodes a query value.

@@ -6,9 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use rr_acceptance_tests::{PASSWORD, TestApp, on_every_engine};
+use rr_acceptance_tests::{PASSWORD, TestApp, on_every_engine, totp_code};
 use rr_application::ports::FieldCipher;
 use rr_domain::identity::{KeyId, Sealed, UserId, WrappedKey};
 use rr_persistence::testing::{execute, query, stored_values};
@@ -25,22 +23,6 @@ const USERNAME: &str = "Aurelienne_Q";
 const FIRST_NAME: &str = "Aurélienne";
 const LAST_NAME: &str = "Quintavalle";
 const PHONE: &str = "+33698765432";
-
-/// The TOTP code of the base32 `secret`, `ahead` steps from now.
-fn code(secret: &str, ahead: u64) -> String {
-    let secret = data_encoding::BASE32_NOPAD
-        .decode(secret.as_bytes())
-        .unwrap();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    totp_rs::Builder::new()
-        .with_secret(secret)
-        .build_noncompliant()
-        .generate(now + 30 * ahead)
-        .to_string()
-}
 
 /// Status and JSON body (`null` when empty) of a request.
 async fn send(
@@ -181,7 +163,7 @@ async fn erasure_leaves_nothing_to_read(app: &TestApp, content: &str) {
     // Two-factor authentication, sealing a TOTP secret under the data key.
     let (_, enrolment) = post(app, "/api/v1/me/two-factor/totp", Some(&person), json!({})).await;
     let secret = enrolment["secret"].as_str().unwrap().to_owned();
-    let confirm = json!({"code": code(&secret, 0)});
+    let confirm = json!({"code": totp_code(&secret, 0)});
     let (status, _) = post(
         app,
         "/api/v1/me/two-factor/totp/confirm",
@@ -278,7 +260,7 @@ async fn erasure_leaves_nothing_to_read(app: &TestApp, content: &str) {
         "the walk sees the username and the wrapped key before the erasure"
     );
 
-    let confirm = json!({"password": PASSWORD, "code": code(&secret, 1), "content": content});
+    let confirm = json!({"password": PASSWORD, "code": totp_code(&secret, 1), "content": content});
     let (status, body) = erase(app, &person, confirm).await;
     assert_eq!(status, 204, "{body}");
 
