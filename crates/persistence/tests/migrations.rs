@@ -4,10 +4,13 @@
 
 mod support;
 
-use rr_application::ports::{AuditEvent, ChainVerification, ResourceRecord};
+use rr_application::ports::{
+    AuditEvent, ChainVerification, RequestAction, RequestEvent, ResourceRecord,
+};
 use rr_domain::identity::UserId;
 use rr_domain::reference::ReferenceId;
 use rr_domain::resource::{Body, Lifecycle, ResourceId, Summary, Title, Visibility};
+use rr_domain::subject_rights::{RequestChannel, RequestKind, SubjectRequest};
 use rr_persistence::testing::TestDatabase;
 use rr_persistence::{Database, Engine};
 use sea_orm::{ConnectionTrait, Statement};
@@ -161,6 +164,51 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     let draft = resource(lea.id);
     db.resources().insert(&draft).await.unwrap();
     let all = tables(&test_db).await;
+
+    // The measures on requests (000014): going down forgets their history
+    // entries only; the table and its other entries stay, and the newer
+    // actions are refused again.
+    let request = SubjectRequest::receive(
+        lea.id,
+        RequestKind::Objection,
+        RequestChannel::Letter,
+        now().date(),
+        None,
+        now(),
+        lea.id,
+    )
+    .unwrap();
+    let event = |action| RequestEvent {
+        at: now(),
+        actor: Some(lea.id),
+        action,
+        detail: String::new(),
+    };
+    let requests = db.subject_requests();
+    requests
+        .insert(&request, &event(RequestAction::Recorded))
+        .await
+        .unwrap();
+    requests
+        .append(request.id, &event(RequestAction::ObjectionRecorded))
+        .await
+        .unwrap();
+    down_to(&db, "_000014_request_measures").await;
+    db.migrate_down(Some(1)).await.unwrap();
+    assert_eq!(tables(&test_db).await, all);
+    assert_eq!(rows(&test_db, "subject_request_events").await, "1");
+    assert!(
+        requests
+            .append(request.id, &event(RequestAction::Rectified))
+            .await
+            .is_err()
+    );
+    db.migrate_up(None).await.unwrap();
+    requests
+        .append(request.id, &event(RequestAction::Rectified))
+        .await
+        .unwrap();
+    assert_eq!(rows(&test_db, "subject_request_events").await, "2");
 
     // Erasure and data-subject requests (000012), after the migrations above
     // it, together: its three tables go, the accounts stay.
