@@ -142,6 +142,8 @@ async fn a_pending_export_refuses_another_and_its_download() {
     .await;
     assert!(early.is_problem(StatusCode::CONFLICT, "export_not_ready"));
 
+    // Left a while to the request that made it, then the worker's.
+    world.fx.clock.advance(time::Duration::seconds(31));
     exports.service.run_pending().await.unwrap();
     let (_, ready) = call(
         &app,

@@ -174,12 +174,26 @@ mod cases {
         let stale = |at: time::OffsetDateTime| at - Duration::minutes(15);
 
         assert_eq!(
-            s.store.claimable(stale(later(10)), 10).await.unwrap(),
+            s.store
+                .claimable(later(10), stale(later(10)), 10)
+                .await
+                .unwrap(),
             [first.id, second.id],
             "oldest first"
         );
         assert_eq!(
-            s.store.claimable(stale(later(10)), 1).await.unwrap(),
+            s.store
+                .claimable(later(1), stale(later(1)), 10)
+                .await
+                .unwrap(),
+            [first.id],
+            "one just requested is left to its request"
+        );
+        assert_eq!(
+            s.store
+                .claimable(later(10), stale(later(10)), 1)
+                .await
+                .unwrap(),
             [first.id]
         );
         let claimed = s
@@ -197,12 +211,18 @@ mod cases {
             "claimed and not stale"
         );
         assert_eq!(
-            s.store.claimable(stale(later(11)), 10).await.unwrap(),
+            s.store
+                .claimable(later(11), stale(later(11)), 10)
+                .await
+                .unwrap(),
             [second.id]
         );
         let much_later = later(10) + Duration::minutes(16);
         assert_eq!(
-            s.store.claimable(stale(much_later), 10).await.unwrap(),
+            s.store
+                .claimable(much_later, stale(much_later), 10)
+                .await
+                .unwrap(),
             [first.id, second.id]
         );
         let retaken = s
@@ -225,7 +245,7 @@ mod cases {
         );
         assert_eq!(
             s.store
-                .claimable(much_later + Duration::days(1), 10)
+                .claimable(much_later, much_later + Duration::days(1), 10)
                 .await
                 .unwrap(),
             [first.id]

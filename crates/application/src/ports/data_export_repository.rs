@@ -39,13 +39,16 @@ pub trait DataExportRepository: Send + Sync {
         limit: u64,
     ) -> Result<Vec<DataExport>, RepositoryError>;
 
-    /// Requested exports a worker may claim: never started, or started
-    /// before `stale_before` (their worker died); oldest first, at most `limit`.
+    /// Requested exports a worker may claim: never started and requested
+    /// before `requested_before` (younger ones are left to the request that
+    /// made them), or started before `stale_before` (their worker died);
+    /// oldest first, at most `limit`.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the store cannot be reached.
     async fn claimable(
         &self,
+        requested_before: OffsetDateTime,
         stale_before: OffsetDateTime,
         limit: u64,
     ) -> Result<Vec<ExportId>, RepositoryError>;

@@ -78,6 +78,17 @@ fn claimable(export: &DataExport, stale_before: OffsetDateTime) -> bool {
             .is_none_or(|started| started < stale_before)
 }
 
+/// Whether the worker may claim `export` now: as [`claimable`], and, when
+/// never started, requested before `requested_before`.
+fn claimable_by_worker(
+    export: &DataExport,
+    requested_before: OffsetDateTime,
+    stale_before: OffsetDateTime,
+) -> bool {
+    claimable(export, stale_before)
+        && (export.started_at.is_some() || export.requested_at < requested_before)
+}
+
 #[async_trait]
 impl DataExportRepository for FakeDataExports {
     async fn insert(&self, export: &DataExport) -> Result<(), RepositoryError> {
@@ -132,6 +143,7 @@ impl DataExportRepository for FakeDataExports {
 
     async fn claimable(
         &self,
+        requested_before: OffsetDateTime,
         stale_before: OffsetDateTime,
         limit: u64,
     ) -> Result<Vec<ExportId>, RepositoryError> {
@@ -139,7 +151,7 @@ impl DataExportRepository for FakeDataExports {
         let mut ids: Vec<ExportId> = self
             .all()
             .iter()
-            .filter(|e| claimable(e, stale_before))
+            .filter(|e| claimable_by_worker(e, requested_before, stale_before))
             .map(|e| e.id)
             .collect();
         ids.sort();

@@ -108,6 +108,7 @@ impl DataExportRepository for SeaOrmDataExportRepository {
 
     async fn claimable(
         &self,
+        requested_before: OffsetDateTime,
         stale_before: OffsetDateTime,
         count: u64,
     ) -> Result<Vec<ExportId>, RepositoryError> {
@@ -117,7 +118,11 @@ impl DataExportRepository for SeaOrmDataExportRepository {
             .filter(Column::Status.eq(status(ExportStatus::Requested)))
             .filter(
                 Condition::any()
-                    .add(Column::StartedAt.is_null())
+                    .add(
+                        Condition::all()
+                            .add(Column::StartedAt.is_null())
+                            .add(Column::RequestedAt.lt(to_column(requested_before)?)),
+                    )
                     .add(Column::StartedAt.lt(to_column(stale_before)?)),
             )
             .order_by_asc(Column::Id)

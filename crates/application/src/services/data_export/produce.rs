@@ -30,6 +30,12 @@ pub(super) const PROFILE: ExportSection = ExportSection {
                   email address, first and last name, country, phone.",
 };
 
+/// How long an export just requested is left to the request that made it:
+/// a small account's is produced within the request, and a worker claiming
+/// it meanwhile would turn the promised `ready` into `requested`. Past it,
+/// one the request could not finish (its node stopped) goes to the worker.
+const REQUEST_GRACE: time::Duration = time::Duration::seconds(30);
+
 impl DataExportService {
     /// Produces the requested exports no node is producing (those never
     /// started, and those whose production stopped with its node), a few at
@@ -42,7 +48,12 @@ impl DataExportService {
     pub async fn run_pending(&self) -> Result<usize, AppError> {
         let now = self.ports.clock.now();
         let stale_before = now - span(self.policy.claim_timeout);
-        let ids = self.ports.exports.claimable(stale_before, ROUND).await?;
+        let requested_before = now - REQUEST_GRACE;
+        let ids = self
+            .ports
+            .exports
+            .claimable(requested_before, stale_before, ROUND)
+            .await?;
         let mut finished = 0;
         for id in ids {
             if self.produce(id).await?.is_some() {
