@@ -13,7 +13,9 @@ use async_trait::async_trait;
 use rr_application::ports::{FeatureFlagRepository, MockFeatureFlagRepository};
 use rr_application::services::feature_flags::{FlagChange, MAX_FLAGS, NewFlag};
 use rr_application::services::identity::{LoginOutcome, ProfileChanges};
-use rr_application::services::{FeatureFlagPorts, FeatureFlagService};
+use rr_application::services::{
+    FeatureFlagPorts, FeatureFlagService, PrivacyPorts, PrivacyService,
+};
 use rr_application::test_util::{FakeFeatureFlags, IdentityFixture, identity_fixture};
 use rr_application::{AppError, RepositoryError};
 use rr_domain::credentials::Password;
@@ -450,7 +452,8 @@ async fn a_refresh_that_read_before_a_change_does_not_undo_it() {
 }
 
 #[tokio::test]
-async fn the_audience_of_a_token_carries_the_accounts_region_at_once_after_a_move() {
+async fn the_audience_of_a_token_carries_the_accounts_region_at_once_after_a_move_unless_restricted()
+ {
     let fx = identity_fixture();
     let lea = fx.citizen("lea", PASSWORD).await.unwrap();
     let email = Email::parse("lea@exemple.fr").unwrap();
@@ -495,5 +498,30 @@ async fn the_audience_of_a_token_carries_the_accounts_region_at_once_after_a_mov
     assert!(matches!(
         fx.service.audience("not-a-token").await,
         Err(AppError::Unauthenticated("invalid_token"))
+    ));
+
+    // Restricted (GDPR Art. 18), the account's region is no longer used.
+    let privacy = PrivacyService::new(
+        PrivacyPorts {
+            policies: fx.policies.clone(),
+            consents: fx.users.clone(),
+            users: fx.users.clone(),
+            audit: fx.audit.clone(),
+            clock: fx.clock.clone(),
+        },
+        fx.service.clone(),
+    );
+    privacy.restrict(&lea).await.unwrap();
+    assert!(matches!(
+        fx.service.audience(&pair.access_token).await.unwrap(),
+        Audience::Account { region: None, .. }
+    ));
+    privacy.lift_restriction(&lea).await.unwrap();
+    assert!(matches!(
+        fx.service.audience(&pair.access_token).await.unwrap(),
+        Audience::Account {
+            region: Some(Region::Bretagne),
+            ..
+        }
     ));
 }

@@ -162,6 +162,15 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     db.resources().insert(&draft).await.unwrap();
     let all = tables(&test_db).await;
 
+    // Feature flags (000014), after the migrations above it, together: its
+    // table goes, the accounts stay.
+    down_to(&db, "_000014_feature_flags").await;
+    let with_flags = tables(&test_db).await;
+    assert!(with_flags.iter().any(|t| t == "feature_flags"));
+    db.migrate_down(Some(1)).await.unwrap();
+    only_gone(&with_flags, &tables(&test_db).await, &["feature_flags"]);
+    assert_eq!(rows(&test_db, "users").await, "1", "accounts stay");
+
     // Erasure and data-subject requests (000012), after the migrations above
     // it, together: its three tables go, the accounts stay.
     down_to(&db, "_000012_subject_rights").await;
@@ -319,7 +328,9 @@ const INSTANT_COLUMNS: usize = 34
     // audit_log_anchor.purged_at, breaches.known_at, occurred_at, recorded_at,
     // updated_at, authority_notified_at and people_notified_at,
     // breach_affected_accounts.attached_at.
-    + 10;
+    + 10
+    // 000014: feature_flags.created_at and updated_at.
+    + 2;
 
 /// Instants must keep their microseconds and never go through a time zone:
 /// MariaDB `datetime(6)` everywhere, no `timestamp`; SQLite text.

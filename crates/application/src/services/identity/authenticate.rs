@@ -104,6 +104,10 @@ impl IdentityService {
     /// session check interval, like a role change). No database round trip
     /// beyond the session check's.
     ///
+    /// An account that restricted its processing (GDPR Art. 18) is
+    /// evaluated without its region: its data is only kept, not used to
+    /// choose what it is shown; it gets the flags that target no region.
+    ///
     /// # Errors
     /// As [`Self::authenticate`].
     pub async fn audience(&self, access_token: &str) -> Result<Audience, AppError> {
@@ -111,7 +115,7 @@ impl IdentityService {
         Ok(Audience::Account {
             user: actor.user_id,
             role: actor.role,
-            region: check.region,
+            region: if check.restricted { None } else { check.region },
         })
     }
 
