@@ -231,6 +231,20 @@ async fn a_dry_run_changes_nothing_and_a_second_run_changes_nothing_more(app: Te
         .await
         .unwrap();
     }
+    // Usernames of citizens erased earlier: one reservation has ended, one
+    // still holds.
+    for (digest, until) in [("01", "2023-01-01 08:00:00"), ("02", "2099-01-01 08:00:00")] {
+        execute(
+            &url,
+            &format!(
+                "INSERT INTO username_reservations (digest, reserved_until) \
+                 VALUES (X'{}', '{until}')",
+                digest.repeat(32)
+            ),
+        )
+        .await
+        .unwrap();
+    }
     let before = snapshot(&app).await;
 
     let dry = rr_server::gdpr::purge(&app.settings, PurgeMode::DryRun)
@@ -243,6 +257,7 @@ async fn a_dry_run_changes_nothing_and_a_second_run_changes_nothing_more(app: Te
     assert!(count(&dry, PurgeAction::DeleteEndedSessions) >= 1);
     assert_eq!(count(&dry, PurgeAction::DeleteAuditEntries), 2);
     assert_eq!(count(&dry, PurgeAction::AggregateStatistics), 2);
+    assert_eq!(count(&dry, PurgeAction::ReleaseUsernames), 1);
 
     let first = rr_server::gdpr::purge(&app.settings, PurgeMode::Apply)
         .await
@@ -265,6 +280,16 @@ async fn a_dry_run_changes_nothing_and_a_second_run_changes_nothing_more(app: Te
             .await
             .unwrap()[0][0],
         "0"
+    );
+    assert_eq!(
+        query(
+            &url,
+            "SELECT COUNT(*) FROM username_reservations WHERE reserved_until < '2099-01-01'"
+        )
+        .await
+        .unwrap()[0][0],
+        "1",
+        "the ended reservation released; tom's, made by his erasure, holds"
     );
     let database = rr_persistence::Database::connect(&app.settings.database)
         .await

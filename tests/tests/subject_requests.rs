@@ -1,7 +1,9 @@
 //! Data-subject requests over real HTTP on every engine (ADR 0024): an
 //! administrator records a letter asking for erasure, finding the person by
 //! email (journaled), erases the account through the request, closes it;
-//! the request, its history and its deadline outlive the account.
+//! the request, its history and its deadline outlive the account. Letters
+//! asking for rectification, restriction and objection are acted on the
+//! same way, and the person sees the result in their own account.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
@@ -105,4 +107,109 @@ async fn an_erasure_request_is_recorded_acted_on_and_closed(app: TestApp) {
     assert!(!dump.contains("lea@exemple.fr"));
 }
 
-on_every_engine!(an_erasure_request_is_recorded_acted_on_and_closed);
+/// Records a letter of `kind` from Léa; its id.
+async fn letter_from_lea(app: &TestApp, admin: &str, kind: &str) -> String {
+    let letter = json!({
+        "subjectEmail": "lea@exemple.fr", "kind": kind, "channel": "email",
+        "receivedOn": "2026-11-02"
+    });
+    let (status, request) = post(app, BASE, letter, Some(admin)).await;
+    assert_eq!(status, 201, "{request}");
+    request["id"].as_str().unwrap().to_owned()
+}
+
+async fn rectification_restriction_and_objection_requests_act_on_the_account(app: TestApp) {
+    let admin = administrator(&app, "camille.d").await;
+    let lea = app.citizen("lea").await.unwrap();
+    let rectification = letter_from_lea(&app, &admin, "rectification").await;
+    let restriction = letter_from_lea(&app, &admin, "restriction").await;
+    let objection = letter_from_lea(&app, &admin, "objection").await;
+
+    let (status, detail) = post(
+        &app,
+        &format!("{BASE}/{rectification}/rectification"),
+        json!({"firstName": "Léane", "phone": "+33612345678"}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["history"][1]["detail"], "fields=first_name,phone");
+    let (_, me) = get(&app, "/api/v1/me", &lea).await;
+    assert_eq!(me["firstName"], "Léane");
+    assert_eq!(me["phone"], "+33612345678");
+
+    let (status, detail) = post(
+        &app,
+        &format!("{BASE}/{objection}/objection"),
+        json!({"statistics": true, "communications": true}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["history"][1]["action"], "objection_recorded");
+    let (_, consents) = get(&app, "/api/v1/me/consents", &lea).await;
+    let granted = |purpose: &str| {
+        consents["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["purpose"] == purpose)
+            .unwrap()["granted"]
+            .clone()
+    };
+    assert_eq!(granted("statistics"), false);
+    assert_eq!(granted("communications"), false);
+
+    let (status, detail) = post(
+        &app,
+        &format!("{BASE}/{restriction}/restriction"),
+        json!({"restricted": true}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{detail}");
+    // Léa's writes are held while her account is restricted; reads work.
+    let (status, problem) = post(
+        &app,
+        "/api/v1/resources",
+        json!({"title": "Un titre", "summary": "Un résumé", "body": "Un texte",
+               "categoryId": "01a22499-f800-7107-8000-000000000000",
+               "resourceTypeId": "01a22499-f800-7302-8000-000000000000",
+               "relationTypeIds": ["01a22499-f800-7203-8000-000000000000"],
+               "visibility": "public"}),
+        Some(&lea),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("account_restricted"))
+    );
+    let (status, _) = get(&app, "/api/v1/me", &lea).await;
+    assert_eq!(status, 200);
+
+    // A closed request is acted on no more.
+    let (status, closed) = post(
+        &app,
+        &format!("{BASE}/{restriction}/closure"),
+        json!({"outcome": "completed", "note": "Traitement limité le temps de la vérification."}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, 200, "{closed}");
+    let (status, problem) = post(
+        &app,
+        &format!("{BASE}/{restriction}/restriction"),
+        json!({"restricted": false}),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("request_closed"))
+    );
+}
+
+on_every_engine!(
+    an_erasure_request_is_recorded_acted_on_and_closed,
+    rectification_restriction_and_objection_requests_act_on_the_account,
+);

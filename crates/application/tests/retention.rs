@@ -201,6 +201,10 @@ impl World {
             self.store.add(what, days(31));
             self.store.add(what, days(1));
         }
+        // Username reservations by their end: two ended, one still holding.
+        self.store.add(Expiring::UsernameReservations, days(31));
+        self.store.add(Expiring::UsernameReservations, days(1));
+        self.store.add(Expiring::UsernameReservations, days(-10));
         for n in [500, 370, 100] {
             self.store.add_audit_entry(days(n));
         }
@@ -251,12 +255,14 @@ async fn a_dry_run_counts_everything_and_changes_nothing() {
     assert_eq!(count(&report, PurgeAction::DeleteExportRecords), 1);
     assert_eq!(count(&report, PurgeAction::AggregateStatistics), 2);
     assert_eq!(count(&report, PurgeAction::DeleteAuditEntries), 2);
+    assert_eq!(count(&report, PurgeAction::ReleaseUsernames), 2);
     assert_eq!(report.failures(), 0);
     // Nothing changed.
     assert_eq!(w.id.audit.entries().len(), audit_before);
     assert_eq!(w.id.outbox.sent().len(), mails_before);
     assert_eq!(w.store.warned_at(lea), None);
     assert_eq!(w.store.left(Expiring::EndedSessions), 3);
+    assert_eq!(w.store.left(Expiring::UsernameReservations), 3);
     assert_eq!(w.store.audit().0.len(), 3);
     assert_eq!(w.store.events().0.len(), 3);
     assert_eq!(w.inboxes.all().len(), 1);
@@ -286,6 +292,11 @@ async fn a_run_does_what_the_dry_run_said_and_a_second_run_changes_nothing_more(
     assert_eq!(w.store.left(Expiring::EndedSessions), 1);
     assert_eq!(w.store.left(Expiring::OneTimeTokens), 1);
     assert_eq!(w.store.left(Expiring::StaffAccesses), 2);
+    assert_eq!(
+        w.store.left(Expiring::UsernameReservations),
+        1,
+        "the reservation still running"
+    );
     assert!(w.inboxes.all().is_empty());
     assert_eq!(w.exports.all().len(), 2, "the live one and the young one");
     let kept_from = w.kept_from();
@@ -485,6 +496,7 @@ async fn the_register_states_the_periods_the_purge_applies() {
         before(PurgeAction::WarnInactiveAccounts),
         Span::Years(3).before(now) + time::Duration::days(30)
     );
+    assert_eq!(before(PurgeAction::ReleaseUsernames), now);
     assert_eq!(
         before(PurgeAction::AggregateStatistics).date(),
         periods.statistics_kept_from(now.date())

@@ -6,10 +6,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
 use rr_application::AppError;
+use rr_application::ports::{ConsentRepository, UserRepository};
 use rr_application::ports::{RequestAction, RequestStatusFilter};
 use rr_application::services::ErasurePolicy;
 use rr_application::services::identity::StaffAccount;
-use rr_application::services::subject_requests::{NewRequest, RequestFilters, SubjectLookup};
+use rr_application::services::subject_requests::{
+    NewRequest, Objection, Rectification, RequestFilters, SubjectLookup,
+};
 use rr_application::services::{AttachmentPolicy, DataExportPolicy};
 use rr_application::test_util::{
     DataExportFixture, ErasureFixture, FakeResources, IdentityFixture, attachment_fixture,
@@ -20,6 +23,7 @@ use rr_domain::identity::{
     AuthenticatedActor, CountryCode, Email, PersonName, PersonalField, Role, SessionId, UserId,
     Username,
 };
+use rr_domain::privacy::Purpose;
 use rr_domain::subject_rights::{
     ContentChoice, RequestChannel, RequestKind, RequestOutcome, RequestStatus, RequestText,
     SubjectRequest,
@@ -573,4 +577,273 @@ async fn an_unknown_request_is_not_found() {
             .await,
         Err(AppError::NotFound)
     ));
+}
+
+// ───────────────────── rectification, restriction, objection ─────────────────────
+
+/// The history entry of `action` last appended to `request`.
+async fn last_entry(w: &World, request: &SubjectRequest) -> (RequestAction, String) {
+    let detail =
+        w.fx.erasure
+            .requests
+            .detail(&w.admin, request.id)
+            .await
+            .unwrap();
+    let last = detail.history.last().unwrap();
+    (last.action, last.detail.clone())
+}
+
+fn audited(w: &World, action: &str) -> Vec<(Option<UserId>, Option<UserId>, String)> {
+    w.fx.identity
+        .audit
+        .entries()
+        .into_iter()
+        .filter(|e| e.event.action == action)
+        .map(|e| (e.event.actor, e.event.subject, e.event.detail))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_rectification_request_rectifies_through_the_same_use_case() {
+    let w = world().await;
+    let request = record(&w, RequestKind::Rectification).await;
+    let requests = &w.fx.erasure.requests;
+
+    let detail = requests
+        .rectify(
+            &w.admin,
+            request.id,
+            Rectification {
+                email: Some(Email::parse("lea.martin@exemple.fr").unwrap()),
+                last_name: Some(PersonName::parse("Martin-Roux").unwrap()),
+                ..Rectification::default()
+            },
+        )
+        .await
+        .unwrap();
+
+    let me = w.fx.identity.service.me(&w.lea).await.unwrap();
+    assert_eq!(me.last_name.as_str(), "Martin-Roux");
+    assert_eq!(me.email.as_str(), "lea.martin@exemple.fr");
+    assert!(!me.email_verified, "a new address is verified again");
+    assert!(
+        w.fx.identity
+            .outbox
+            .sent()
+            .iter()
+            .any(|mail| mail.to.as_str() == "lea.martin@exemple.fr")
+    );
+    assert_eq!(
+        audited(&w, "profile_rectified"),
+        [(
+            Some(w.admin.user_id),
+            Some(w.lea.user_id),
+            "fields=email,last_name email_changed=true".to_owned()
+        )]
+    );
+    let last = detail.history.last().unwrap();
+    assert_eq!(last.action, RequestAction::Rectified);
+    assert_eq!(last.actor, Some(w.admin.user_id));
+    assert_eq!(last.detail, "fields=email,last_name", "names, never values");
+    assert!(detail.request.is_open(), "open until closed");
+}
+
+#[tokio::test]
+async fn a_rectification_is_refused_when_empty_taken_or_on_another_kind() {
+    let w = world().await;
+    let tom = w.fx.identity.citizen("tom_b", PASSWORD).await.unwrap();
+    let rectification = record(&w, RequestKind::Rectification).await;
+    let access = record(&w, RequestKind::Access).await;
+    let requests = &w.fx.erasure.requests;
+    let rename = |name: &str| Rectification {
+        username: Some(Username::parse(name).unwrap()),
+        ..Rectification::default()
+    };
+
+    let empty = requests
+        .rectify(&w.admin, rectification.id, Rectification::default())
+        .await
+        .unwrap_err();
+    let taken = requests
+        .rectify(&w.admin, rectification.id, rename("tom_b"))
+        .await
+        .unwrap_err();
+    let wrong = requests
+        .rectify(&w.admin, access.id, rename("lea_r"))
+        .await
+        .unwrap_err();
+    let citizen = requests
+        .rectify(&tom, rectification.id, rename("lea_r"))
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&empty, AppError::Invalid(v) if v[0].code == "rectification_required"),
+        "{empty:?}"
+    );
+    assert!(matches!(taken, AppError::ConflictWith("username_taken")));
+    assert!(matches!(
+        wrong,
+        AppError::ConflictWith("wrong_request_kind")
+    ));
+    assert!(matches!(citizen, AppError::Forbidden("forbidden")));
+    let me = w.fx.identity.service.me(&w.lea).await.unwrap();
+    assert_eq!(me.username.as_str(), "lea_m", "nothing changed");
+    assert_eq!(
+        last_entry(&w, &rectification).await.0,
+        RequestAction::Recorded
+    );
+}
+
+#[tokio::test]
+async fn a_restriction_request_restricts_and_lifts_through_the_same_use_case() {
+    let w = world().await;
+    let request = record(&w, RequestKind::Restriction).await;
+    let requests = &w.fx.erasure.requests;
+    let restricted = async || {
+        w.fx.identity
+            .users
+            .find(w.lea.user_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .restricted_since
+            .is_some()
+    };
+
+    requests.restrict(&w.admin, request.id, true).await.unwrap();
+
+    assert!(restricted().await);
+    assert_eq!(
+        last_entry(&w, &request).await,
+        (RequestAction::RestrictionApplied, "changed=true".to_owned())
+    );
+    assert_eq!(
+        audited(&w, "processing_restricted"),
+        [(Some(w.admin.user_id), Some(w.lea.user_id), String::new())]
+    );
+
+    requests.restrict(&w.admin, request.id, true).await.unwrap();
+    assert_eq!(
+        last_entry(&w, &request).await,
+        (
+            RequestAction::RestrictionApplied,
+            "changed=false".to_owned()
+        )
+    );
+    assert_eq!(audited(&w, "processing_restricted").len(), 1);
+
+    requests
+        .restrict(&w.admin, request.id, false)
+        .await
+        .unwrap();
+    assert!(!restricted().await);
+    assert_eq!(
+        last_entry(&w, &request).await,
+        (RequestAction::RestrictionLifted, "changed=true".to_owned())
+    );
+    assert_eq!(audited(&w, "processing_restriction_lifted").len(), 1);
+
+    let erasure = record(&w, RequestKind::Erasure).await;
+    assert!(matches!(
+        requests.restrict(&w.admin, erasure.id, true).await,
+        Err(AppError::ConflictWith("wrong_request_kind"))
+    ));
+    assert!(!restricted().await);
+}
+
+#[tokio::test]
+async fn an_objection_request_is_recorded_in_the_persons_consent_history() {
+    let w = world().await;
+    let request = record(&w, RequestKind::Objection).await;
+    let requests = &w.fx.erasure.requests;
+
+    let detail = requests
+        .record_objection(
+            &w.admin,
+            request.id,
+            Objection {
+                statistics: true,
+                communications: false,
+            },
+        )
+        .await
+        .unwrap();
+
+    let account =
+        w.fx.identity
+            .users
+            .find(w.lea.user_id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert!(account.statistics_objection);
+    let history = w.fx.identity.users.history(w.lea.user_id).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!((last.purpose, last.granted), (Purpose::Statistics, false));
+    assert_eq!(last.policy_version.as_str(), "2026-11");
+    assert_eq!(
+        audited(&w, "consents_changed"),
+        [(
+            Some(w.admin.user_id),
+            Some(w.lea.user_id),
+            "statistics=false".to_owned()
+        )]
+    );
+    let entry = detail.history.last().unwrap();
+    assert_eq!(
+        (entry.action, entry.detail.as_str()),
+        (RequestAction::ObjectionRecorded, "objected=statistics")
+    );
+
+    // Objecting again changes nothing; objecting to nothing is refused.
+    requests
+        .record_objection(
+            &w.admin,
+            request.id,
+            Objection {
+                statistics: true,
+                communications: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        last_entry(&w, &request).await,
+        (RequestAction::ObjectionRecorded, "objected=none".to_owned())
+    );
+    assert_eq!(audited(&w, "consents_changed").len(), 1);
+    let nothing = requests
+        .record_objection(&w.admin, request.id, Objection::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&nothing, AppError::Invalid(v) if v[0].code == "objection_required"),
+        "{nothing:?}"
+    );
+
+    // A closed request is acted on no more.
+    requests
+        .close(&w.admin, request.id, RequestOutcome::Completed, None)
+        .await
+        .unwrap();
+    let choices = w.fx.identity.users.history(w.lea.user_id).await.unwrap();
+    assert!(matches!(
+        requests
+            .record_objection(
+                &w.admin,
+                request.id,
+                Objection {
+                    statistics: false,
+                    communications: true,
+                },
+            )
+            .await,
+        Err(AppError::ConflictWith("request_closed"))
+    ));
+    assert_eq!(
+        w.fx.identity.users.history(w.lea.user_id).await.unwrap(),
+        choices,
+        "no choice recorded"
+    );
 }

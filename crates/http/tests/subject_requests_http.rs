@@ -1,7 +1,7 @@
 //! `/api/v1/admin/subject-requests` over HTTP, on in-memory fakes: who may
 //! handle requests, recording and its validation, the list and its
-//! filters, one request and its history, extension, erasure, export and
-//! closure, with their problems.
+//! filters, one request and its history, extension, erasure, export,
+//! rectification, restriction, objection and closure, with their problems.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 
@@ -76,6 +76,24 @@ async fn only_administrators_with_two_factor_handle_requests() {
             .await
             .is_problem(StatusCode::FORBIDDEN, code)
         );
+        // Every action on a request, before looking for it.
+        for (what, body) in [
+            ("extension", json!({"reason": "Volume"})),
+            ("erasure", json!({"content": "delete"})),
+            ("export", json!({})),
+            ("rectification", json!({"lastName": "Roux"})),
+            ("restriction", json!({"restricted": true})),
+            ("objection", json!({"statistics": true})),
+            ("closure", json!({"outcome": "completed"})),
+        ] {
+            let uri = format!("{BASE}/{}/{what}", uuid::Uuid::nil());
+            assert!(
+                fetch(&app, post(&uri, body), Some(who))
+                    .await
+                    .is_problem(StatusCode::FORBIDDEN, code),
+                "{what}"
+            );
+        }
     }
 }
 
@@ -360,6 +378,162 @@ async fn extension_and_closure_follow_the_rules() {
         fetch(
             &app,
             post(&unknown, json!({"outcome": "withdrawn"})),
+            Some(&admin)
+        )
+        .await
+        .is_problem(StatusCode::NOT_FOUND, "not_found")
+    );
+}
+
+#[actix_web::test]
+async fn a_rectification_request_rectifies_the_persons_profile() {
+    let world = World::new();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
+    let (admin_id, admin) = account(&world.fx, "admin", Role::Administrator, true).await;
+    let rectification = recorded(&app, &admin, "rectification").await;
+    let access = recorded(&app, &admin, "access").await;
+    let uri = action(&rectification["id"], "rectification");
+
+    let (status, detail) = call(
+        &app,
+        post(&uri, json!({"lastName": "Martin-Roux", "region": "11"})),
+        Some(&admin),
+    )
+    .await;
+
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    let last = &detail["history"][1];
+    assert_eq!(last["action"], "rectified");
+    assert_eq!(last["detail"], "fields=last_name,region");
+    assert_eq!(
+        last["actorId"].as_str().unwrap(),
+        admin_id.as_uuid().to_string()
+    );
+    let (_, me) = call(&app, get("/api/v1/me"), Some(&lea)).await;
+    assert_eq!(me["lastName"], "Martin-Roux");
+    assert_eq!(me["region"], "11");
+
+    // Each field is checked as `PATCH /api/v1/me` checks it; privacy
+    // choices are not rectified here; nothing to rectify is refused.
+    let (status, problem) = call(
+        &app,
+        post(
+            &uri,
+            json!({"email": "pas une adresse", "country": "France"}),
+        ),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(&problem), ["email", "country"]);
+    let (status, problem) = call(
+        &app,
+        post(&uri, json!({"statisticsObjection": true})),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "unknown_field");
+    let (status, problem) = call(&app, post(&uri, json!({})), Some(&admin)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "rectification_required");
+    assert!(
+        fetch(
+            &app,
+            post(
+                &action(&access["id"], "rectification"),
+                json!({"lastName": "Roux"})
+            ),
+            Some(&admin)
+        )
+        .await
+        .is_problem(StatusCode::CONFLICT, "wrong_request_kind")
+    );
+    let (_, me) = call(&app, get("/api/v1/me"), Some(&lea)).await;
+    assert_eq!(me["lastName"], "Martin-Roux", "nothing else changed");
+}
+
+#[actix_web::test]
+async fn a_restriction_request_restricts_then_lifts() {
+    let world = World::new();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
+    let (_, admin) = account(&world.fx, "admin", Role::Administrator, true).await;
+    let restriction = recorded(&app, &admin, "restriction").await;
+    let uri = action(&restriction["id"], "restriction");
+    let restricted_since = async || {
+        let (_, consents) = call(&app, get("/api/v1/me/consents"), Some(&lea)).await;
+        consents["restrictedSince"].clone()
+    };
+
+    let (status, detail) = call(&app, post(&uri, json!({"restricted": true})), Some(&admin)).await;
+
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["history"][1]["action"], "restriction_applied");
+    assert_eq!(detail["history"][1]["detail"], "changed=true");
+    assert!(restricted_since().await.is_string());
+
+    let (_, detail) = call(&app, post(&uri, json!({"restricted": false})), Some(&admin)).await;
+    assert_eq!(detail["history"][2]["action"], "restriction_lifted");
+    assert_eq!(restricted_since().await, Value::Null);
+
+    let (status, problem) =
+        call(&app, post(&uri, json!({"restricted": "oui"})), Some(&admin)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "invalid_value");
+    assert!(
+        fetch(&app, post(&uri, json!({"restricted": true})), Some(&lea))
+            .await
+            .is_problem(StatusCode::FORBIDDEN, "forbidden")
+    );
+    assert_eq!(restricted_since().await, Value::Null);
+}
+
+#[actix_web::test]
+async fn an_objection_request_records_the_objection() {
+    let world = World::new();
+    let app = world.app().await;
+    let lea = token(&app, &world.fx, "lea").await;
+    let (_, admin) = account(&world.fx, "admin", Role::Administrator, true).await;
+    let objection = recorded(&app, &admin, "objection").await;
+    let erasure = recorded(&app, &admin, "erasure").await;
+    let uri = action(&objection["id"], "objection");
+
+    let (status, detail) = call(&app, post(&uri, json!({"statistics": true})), Some(&admin)).await;
+
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert_eq!(detail["history"][1]["action"], "objection_recorded");
+    assert_eq!(detail["history"][1]["detail"], "objected=statistics");
+    let (_, consents) = call(&app, get("/api/v1/me/consents"), Some(&lea)).await;
+    let statistics = consents["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["purpose"] == "statistics")
+        .unwrap();
+    assert_eq!(statistics["granted"], false);
+
+    let (status, problem) = call(&app, post(&uri, json!({})), Some(&admin)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "objection_required");
+    assert!(
+        fetch(
+            &app,
+            post(
+                &action(&erasure["id"], "objection"),
+                json!({"communications": true})
+            ),
+            Some(&admin)
+        )
+        .await
+        .is_problem(StatusCode::CONFLICT, "wrong_request_kind")
+    );
+    let unknown = format!("{BASE}/{}/objection", uuid::Uuid::nil());
+    assert!(
+        fetch(
+            &app,
+            post(&unknown, json!({"statistics": true})),
             Some(&admin)
         )
         .await

@@ -7,8 +7,8 @@
 mod support;
 
 use rr_application::ports::{
-    AttachmentRecord, CommentRecord, ErasurePlan, ReportRecord, ResourceRecord, SessionRecord,
-    StaffAccess, UsernameReservation,
+    AttachmentRecord, CommentRecord, ErasurePlan, Expiring, ReportRecord, ResourceRecord,
+    SessionRecord, StaffAccess, UsernameReservation,
 };
 use rr_domain::community::{
     CommentBody, CommentId, CommentState, ContentRef, ReportGrounds, ReportId, ReportReason,
@@ -474,7 +474,16 @@ async fn reservations_end_and_ended_ones_are_deleted(test_db: TestDatabase) {
             .unwrap()
     );
     assert!(!reservations.is_reserved(&digest(8), now()).await.unwrap());
-    assert_eq!(reservations.release_expired(later(59)).await.unwrap(), 0);
+    let retention = db.retention_store();
+    let ended = Expiring::UsernameReservations;
+    assert_eq!(retention.count_expired(ended, later(59)).await.unwrap(), 0);
+    assert_eq!(
+        retention
+            .delete_expired(ended, later(59), 10)
+            .await
+            .unwrap(),
+        0
+    );
 
     let leo = stored_user(&db, 2).await;
     let next = ErasurePlan {
@@ -487,12 +496,19 @@ async fn reservations_end_and_ended_ones_are_deleted(test_db: TestDatabase) {
         1,
         "the next erasure deleted the ended reservation"
     );
+    let after_both = later(120) + Duration::days(31);
+    assert_eq!(retention.count_expired(ended, after_both).await.unwrap(), 1);
     assert_eq!(
-        reservations
-            .release_expired(later(120) + Duration::days(31))
+        retention
+            .delete_expired(ended, after_both, 10)
             .await
             .unwrap(),
         1
+    );
+    assert_eq!(retention.count_expired(ended, after_both).await.unwrap(), 0);
+    assert_eq!(
+        count(&test_db, "SELECT COUNT(*) FROM username_reservations").await,
+        0
     );
 }
 

@@ -4,10 +4,13 @@
 
 mod support;
 
-use rr_application::ports::{AuditEvent, ChainVerification, ResourceRecord};
+use rr_application::ports::{
+    AuditEvent, ChainVerification, RequestAction, RequestEvent, ResourceRecord,
+};
 use rr_domain::identity::UserId;
 use rr_domain::reference::ReferenceId;
 use rr_domain::resource::{Body, Lifecycle, ResourceId, Summary, Title, Visibility};
+use rr_domain::subject_rights::{RequestChannel, RequestKind, SubjectRequest};
 use rr_persistence::testing::TestDatabase;
 use rr_persistence::{Database, Engine};
 use sea_orm::{ConnectionTrait, Statement};
@@ -162,14 +165,60 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     db.resources().insert(&draft).await.unwrap();
     let all = tables(&test_db).await;
 
-    // Feature flags (000014), after the migrations above it, together: its
+    // Feature flags (000015), after the migrations above it, together: its
     // table goes, the accounts stay.
-    down_to(&db, "_000014_feature_flags").await;
+    down_to(&db, "_000015_feature_flags").await;
     let with_flags = tables(&test_db).await;
     assert!(with_flags.iter().any(|t| t == "feature_flags"));
     db.migrate_down(Some(1)).await.unwrap();
     only_gone(&with_flags, &tables(&test_db).await, &["feature_flags"]);
     assert_eq!(rows(&test_db, "users").await, "1", "accounts stay");
+
+    // The measures on requests (000014): going down forgets their history
+    // entries only; the table and its other entries stay, and the newer
+    // actions are refused again.
+    let request = SubjectRequest::receive(
+        lea.id,
+        RequestKind::Objection,
+        RequestChannel::Letter,
+        now().date(),
+        None,
+        now(),
+        lea.id,
+    )
+    .unwrap();
+    let event = |action| RequestEvent {
+        at: now(),
+        actor: Some(lea.id),
+        action,
+        detail: String::new(),
+    };
+    let requests = db.subject_requests();
+    let before = tables(&test_db).await;
+    requests
+        .insert(&request, &event(RequestAction::Recorded))
+        .await
+        .unwrap();
+    requests
+        .append(request.id, &event(RequestAction::ObjectionRecorded))
+        .await
+        .unwrap();
+    down_to(&db, "_000014_request_measures").await;
+    db.migrate_down(Some(1)).await.unwrap();
+    assert_eq!(tables(&test_db).await, before);
+    assert_eq!(rows(&test_db, "subject_request_events").await, "1");
+    assert!(
+        requests
+            .append(request.id, &event(RequestAction::Rectified))
+            .await
+            .is_err()
+    );
+    db.migrate_up(Some(1)).await.unwrap();
+    requests
+        .append(request.id, &event(RequestAction::Rectified))
+        .await
+        .unwrap();
+    assert_eq!(rows(&test_db, "subject_request_events").await, "2");
 
     // Erasure and data-subject requests (000012), after the migrations above
     // it, together: its three tables go, the accounts stay.
@@ -329,7 +378,7 @@ const INSTANT_COLUMNS: usize = 34
     // updated_at, authority_notified_at and people_notified_at,
     // breach_affected_accounts.attached_at.
     + 10
-    // 000014: feature_flags.created_at and updated_at.
+    // 000015: feature_flags.created_at and updated_at.
     + 2;
 
 /// Instants must keep their microseconds and never go through a time zone:

@@ -136,6 +136,34 @@ async fn a_request_and_its_history_come_back_as_stored(test_db: TestDatabase) {
     assert_eq!(history[1], event(admin.id, RequestAction::Extended, 10));
 }
 
+async fn every_action_is_kept_in_the_history(test_db: TestDatabase) {
+    let db = support::migrated(&test_db).await;
+    let lea = stored_user(&db, 1).await;
+    let admin = stored_user(&db, 2).await;
+    let request = request(
+        lea.id,
+        admin.id,
+        RequestKind::Objection,
+        date!(2026 - 11 - 02),
+    );
+    stored(&db, &request, admin.id).await;
+    let repository = db.subject_requests();
+
+    for (n, action) in RequestAction::ALL.into_iter().skip(1).enumerate() {
+        let seconds = i64::try_from(n).unwrap() + 1;
+        repository
+            .append(request.id, &event(admin.id, action, seconds))
+            .await
+            .unwrap();
+    }
+
+    let history = repository.history(request.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|e| e.action).collect::<Vec<_>>(),
+        RequestAction::ALL
+    );
+}
+
 async fn a_stale_change_is_refused_and_leaves_no_history(test_db: TestDatabase) {
     let db = support::migrated(&test_db).await;
     let lea = stored_user(&db, 1).await;
@@ -302,6 +330,7 @@ async fn lists_filter_and_page_by_deadline(test_db: TestDatabase) {
 
 on_every_engine!(
     a_request_and_its_history_come_back_as_stored,
+    every_action_is_kept_in_the_history,
     a_stale_change_is_refused_and_leaves_no_history,
     a_request_needs_an_existing_account_and_request,
     lists_filter_and_page_by_deadline,

@@ -114,11 +114,14 @@ impl Application {
             attachments.clone(),
             data_exports.clone(),
         )?;
+        let privacy = crate::wiring::privacy(&database, identity.clone());
         let subject_requests = crate::wiring::subject_requests(
             &settings,
             &database,
             erasure.clone(),
             data_exports.clone(),
+            identity.clone(),
+            privacy.clone(),
         )?;
         // Read once before serving, then every `features.refresh_secs`: the
         // requests are answered from memory (ADR 0028).
@@ -134,7 +137,7 @@ impl Application {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
             attachments,
-            privacy: crate::wiring::privacy(&database, identity.clone()),
+            privacy,
             identity,
             resources: resources.clone(),
             engagement: EngagementService::new(EngagementPorts {

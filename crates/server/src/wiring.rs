@@ -350,8 +350,8 @@ pub fn erasure(
 }
 
 /// Data-subject requests received outside the application, on `database`,
-/// acted on through `erasure` and `exports`; people found by email through
-/// the blind index of the key material.
+/// acted on through `erasure`, `exports`, `identity` and `privacy`; people
+/// found by email through the blind index of the key material.
 ///
 /// # Errors
 /// When a key is unusable.
@@ -360,6 +360,8 @@ pub fn subject_requests(
     database: &Database,
     erasure: rr_application::services::ErasureService,
     exports: rr_application::services::DataExportService,
+    identity: rr_application::services::IdentityService,
+    privacy: rr_application::services::PrivacyService,
 ) -> anyhow::Result<rr_application::services::SubjectRequestService> {
     use rr_application::services::{SubjectRequestPorts, SubjectRequestService};
     let material = key_material(settings)?;
@@ -374,6 +376,8 @@ pub fn subject_requests(
         },
         erasure,
         exports,
+        identity,
+        privacy,
     ))
 }
 

@@ -65,6 +65,7 @@ fn a_dry_run_prints_every_action_then_the_purge_runs() {
         "export_records_deleted",
         "statistics_events_aggregated",
         "audit_entries_deleted",
+        "usernames_released",
     ] {
         let line = text.lines().find(|l| l.contains(action)).unwrap();
         assert!(line.split_whitespace().nth(1) == Some("0"), "{line}");

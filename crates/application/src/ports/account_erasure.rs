@@ -100,10 +100,4 @@ pub trait UsernameReservations: Send + Sync {
         digest: &[u8],
         now: OffsetDateTime,
     ) -> Result<bool, RepositoryError>;
-
-    /// Deletes the reservations ended at `now`; how many.
-    ///
-    /// # Errors
-    /// [`RepositoryError::Unavailable`] when the store cannot be reached.
-    async fn release_expired(&self, now: OffsetDateTime) -> Result<u64, RepositoryError>;
 }

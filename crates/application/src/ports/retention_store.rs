@@ -23,6 +23,10 @@ pub enum Expiring {
     /// [`crate::ports::DataExportRepository::delete_closed_before`], whose
     /// rule this count MUST follow).
     ExportRecords,
+    /// Reservations of erased citizens' usernames that ended before the
+    /// instant (an ended reservation no longer holds its name back; the row
+    /// is only a digest of it).
+    UsernameReservations,
 }
 
 /// The oldest entries of the audit log, which a purge removes together: the

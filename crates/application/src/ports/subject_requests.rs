@@ -18,16 +18,28 @@ pub enum RequestAction {
     ExportRequested,
     /// Closed it with an outcome.
     Closed,
+    /// Rectified the person's account on it.
+    Rectified,
+    /// Restricted the processing of the person's account on it.
+    RestrictionApplied,
+    /// Lifted the restriction of the person's account on it.
+    RestrictionLifted,
+    /// Recorded the person's objection on it.
+    ObjectionRecorded,
 }
 
 impl RequestAction {
     /// Every action.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 9] = [
         Self::Recorded,
         Self::Extended,
         Self::ErasureExecuted,
         Self::ExportRequested,
         Self::Closed,
+        Self::Rectified,
+        Self::RestrictionApplied,
+        Self::RestrictionLifted,
+        Self::ObjectionRecorded,
     ];
 
     /// Stable machine name.
@@ -39,6 +51,10 @@ impl RequestAction {
             Self::ErasureExecuted => "erasure_executed",
             Self::ExportRequested => "export_requested",
             Self::Closed => "closed",
+            Self::Rectified => "rectified",
+            Self::RestrictionApplied => "restriction_applied",
+            Self::RestrictionLifted => "restriction_lifted",
+            Self::ObjectionRecorded => "objection_recorded",
         }
     }
 

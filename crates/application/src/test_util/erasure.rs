@@ -18,7 +18,7 @@ use crate::ports::{
 };
 use crate::services::{
     AttachmentService, DataExportService, ErasurePolicy, ErasurePorts, ErasureService,
-    SubjectRequestPorts, SubjectRequestService,
+    PrivacyPorts, PrivacyService, SubjectRequestPorts, SubjectRequestService,
 };
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -64,13 +64,6 @@ impl UsernameReservations for FakeUsernameReservations {
         Ok(lock(&self.until)
             .get(digest)
             .is_some_and(|until| *until > now))
-    }
-
-    async fn release_expired(&self, now: OffsetDateTime) -> Result<u64, RepositoryError> {
-        let mut until = lock(&self.until);
-        let before = until.len();
-        until.retain(|_, end| *end > now);
-        Ok(u64::try_from(before - until.len()).unwrap_or(u64::MAX))
     }
 }
 
@@ -319,6 +312,16 @@ pub fn erasure_fixture(
         exports.clone(),
     );
     let journal = Arc::new(FakeStaffAccessJournal::new(fx.users.clone()));
+    let privacy = PrivacyService::new(
+        PrivacyPorts {
+            policies: fx.policies.clone(),
+            consents: fx.users.clone(),
+            users: fx.users.clone(),
+            audit: fx.audit.clone(),
+            clock: fx.clock.clone(),
+        },
+        fx.service.clone(),
+    );
     let requests = SubjectRequestService::new(
         SubjectRequestPorts {
             requests: request_store.clone(),
@@ -330,6 +333,8 @@ pub fn erasure_fixture(
         },
         service.clone(),
         exports,
+        fx.service.clone(),
+        privacy,
     );
     ErasureFixture {
         service,

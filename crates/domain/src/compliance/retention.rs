@@ -160,7 +160,10 @@ impl RetentionCategory {
     }
 
     /// Whether the nightly purge applies it (the others are applied as they
-    /// fall due by the use cases that own them).
+    /// fall due by the use cases that own them: an export's archive is
+    /// deleted once downloaded or expired, a username is free again once its
+    /// reservation ends, and the purge only deletes the ended reservation's
+    /// row).
     #[must_use]
     pub const fn purged(self) -> bool {
         !matches!(self, Self::ExportArchives | Self::UsernameReservations)

@@ -410,35 +410,38 @@ impl SubjectRequest {
         Ok(())
     }
 
-    /// The account to erase, if the request may be acted on by an erasure.
+    /// The account an open request of one of `kinds` is about: the one a
+    /// measure answering those kinds acts on.
     ///
     /// # Errors
     /// [`RequestRuleError::Closed`], [`RequestRuleError::WrongKind`] unless
-    /// an erasure request, [`RequestRuleError::NoSubject`] once erased.
-    pub fn erasure_subject(&self) -> Result<UserId, RequestRuleError> {
+    /// the request is of one of `kinds`, [`RequestRuleError::NoSubject`] once
+    /// erased.
+    pub fn subject_for(&self, kinds: &[RequestKind]) -> Result<UserId, RequestRuleError> {
         if !self.is_open() {
             return Err(RequestRuleError::Closed);
         }
-        if self.kind != RequestKind::Erasure {
+        if !kinds.contains(&self.kind) {
             return Err(RequestRuleError::WrongKind);
         }
         self.subject.ok_or(RequestRuleError::NoSubject)
+    }
+
+    /// The account to erase, if the request may be acted on by an erasure.
+    ///
+    /// # Errors
+    /// As [`Self::subject_for`], for erasure requests.
+    pub fn erasure_subject(&self) -> Result<UserId, RequestRuleError> {
+        self.subject_for(&[RequestKind::Erasure])
     }
 
     /// The account to export, if the request may be acted on by an export
     /// of the person's data (an access or a portability request).
     ///
     /// # Errors
-    /// [`RequestRuleError::Closed`], [`RequestRuleError::WrongKind`] for
-    /// other kinds, [`RequestRuleError::NoSubject`] once erased.
+    /// As [`Self::subject_for`], for access and portability requests.
     pub fn export_subject(&self) -> Result<UserId, RequestRuleError> {
-        if !self.is_open() {
-            return Err(RequestRuleError::Closed);
-        }
-        if !matches!(self.kind, RequestKind::Access | RequestKind::Portability) {
-            return Err(RequestRuleError::WrongKind);
-        }
-        self.subject.ok_or(RequestRuleError::NoSubject)
+        self.subject_for(&[RequestKind::Access, RequestKind::Portability])
     }
 }
 
@@ -582,6 +585,22 @@ mod tests {
         }
         request.subject = None;
         assert_eq!(request.export_subject(), Err(RequestRuleError::NoSubject));
+    }
+
+    #[test]
+    fn a_measure_acts_only_on_the_kinds_it_answers() {
+        let mut request = request(date!(2026 - 11 - 20));
+        let person = request.subject.unwrap();
+        for kind in RequestKind::ALL {
+            request.kind = kind;
+            let answered = [RequestKind::Restriction, RequestKind::Objection];
+            let expected = if answered.contains(&kind) {
+                Ok(person)
+            } else {
+                Err(RequestRuleError::WrongKind)
+            };
+            assert_eq!(request.subject_for(&answered), expected, "{kind:?}");
+        }
     }
 
     #[test]

@@ -126,14 +126,15 @@ pub struct ProfilePatch {
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, D: serde::Deserializer<'de>>(
+pub(crate) fn double_option<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
 }
 
 impl ProfilePatch {
-    fn try_into_changes(self) -> Result<ProfileChanges, rr_application::AppError> {
+    /// The changes, each field checked; every broken rule is reported.
+    pub(crate) fn try_into_changes(self) -> Result<ProfileChanges, rr_application::AppError> {
         let mut fields = Fields::default();
         let email = fields.parse_opt("email", self.email.as_deref(), Email::parse);
         let username = fields.parse_opt("username", self.username.as_deref(), Username::parse);

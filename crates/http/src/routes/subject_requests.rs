@@ -8,7 +8,8 @@ use actix_web::{HttpResponse, ResponseError, get, post, web};
 use rr_application::ports::{RequestCursor, RequestEvent, RequestStatusFilter};
 use rr_application::services::SubjectRequestService;
 use rr_application::services::subject_requests::{
-    NewRequest, RequestDetail, RequestFilters, RequestPage, RequestSummary, SubjectLookup,
+    NewRequest, Objection, Rectification, RequestDetail, RequestFilters, RequestPage,
+    RequestSummary, SubjectLookup,
 };
 use rr_domain::identity::{Email, UserId};
 use rr_domain::subject_rights::{
@@ -23,6 +24,7 @@ use crate::extract::Authenticated;
 use crate::problem::{ApiError, RequestProblem};
 use crate::routes::data_exports::ExportResponse;
 use crate::routes::erasure::ContentChoiceName;
+use crate::routes::me::{ProfilePatch, double_option};
 use crate::validation::Fields;
 
 /// Items of a page unless `limit` says otherwise.
@@ -661,6 +663,207 @@ pub async fn export(
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, location))
         .json(ExportResponse::of(export, actor.0.user_id)))
+}
+
+/// The corrections a rectification request asks for; absent fields stay as
+/// they are. Privacy choices are not rectified: an objection has its own
+/// route, and consent is the person's alone to give.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schema(example = json!({"lastName": "Martin-Roux", "phone": null}))]
+pub struct StaffRectification {
+    /// New email: a verification link is sent to it, and the account is
+    /// unverified until it is used.
+    #[schema(max_length = 254, format = Email)]
+    pub email: Option<String>,
+    /// New username.
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9_.-]{2,29}$")]
+    pub username: Option<String>,
+    /// New first name.
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
+    pub first_name: Option<String>,
+    /// New last name.
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
+    pub last_name: Option<String>,
+    /// New country code.
+    #[schema(pattern = "^[A-Za-z]{2}$")]
+    pub country: Option<String>,
+    /// New phone (`+` and 8 to 15 digits); `null` removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, pattern = "^\\+[1-9][0-9]{7,14}$")]
+    pub phone: Option<Option<String>>,
+    /// New region: INSEE code of a French region or `99` outside France;
+    /// `null` removes it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, pattern = "^[0-9]{2}$", example = "11")]
+    pub region: Option<Option<String>>,
+}
+
+impl StaffRectification {
+    /// The corrections, each field checked as `PATCH /api/v1/me` checks it.
+    fn into_rectification(self) -> Result<Rectification, rr_application::AppError> {
+        let changes = ProfilePatch {
+            email: self.email,
+            username: self.username,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            country: self.country,
+            phone: self.phone,
+            statistics_objection: None,
+            region: self.region,
+            communications_consent: None,
+        }
+        .try_into_changes()?;
+        Ok(Rectification {
+            email: changes.email,
+            username: changes.username,
+            first_name: changes.first_name,
+            last_name: changes.last_name,
+            country: changes.country,
+            phone: changes.phone,
+            region: changes.region,
+        })
+    }
+}
+
+/// Rectify the account of a rectification request
+///
+/// Corrects, on an open rectification request, the profile of the person
+/// it is about, exactly as `PATCH /api/v1/me` would (a new email is
+/// verified again). The history records the names of the fields changed,
+/// never their values; the audit log names the administrator. The request
+/// stays open until closed.
+#[utoipa::path(
+    operation_id = "rectify_for_subject_request",
+    tag = "Data protection",
+    security(("bearerAuth" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Request id.")),
+    request_body = StaffRectification,
+    responses(
+        (status = 200, description = "Rectified: the request and its history.", body = SubjectRequestDetailResponse),
+        (status = 403, description = FORBIDDEN, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = NOT_FOUND, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Closed (`request_closed`), not a rectification request (`wrong_request_kind`), the account is erased (`subject_erased`), or the username or email is another account's (`username_taken`, `email_taken`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing to rectify (`rectification_required`), or a field breaking its rule.", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/subject-requests/{id}/rectification")]
+pub async fn rectify(
+    service: web::Data<SubjectRequestService>,
+    actor: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<StaffRectification>,
+) -> Result<HttpResponse, ApiError> {
+    let rectification = body.into_inner().into_rectification()?;
+    let detail = service
+        .rectify(
+            &actor.0,
+            SubjectRequestId::from_uuid(id.into_inner()),
+            rectification,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(SubjectRequestDetailResponse::from(detail)))
+}
+
+/// Whether the person's processing is restricted.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"restricted": true}))]
+pub struct StaffRestriction {
+    /// `true` restricts (GDPR Art. 18(1)); `false` lifts the restriction
+    /// (Art. 18(3), once the person is told).
+    pub restricted: bool,
+}
+
+/// Restrict the account of a restriction request
+///
+/// Restricts, on an open restriction request, the processing of the
+/// account it is about, or lifts the restriction, exactly as `POST` and
+/// `DELETE /api/v1/me/restriction` would (ADR 0021). The history records
+/// whether it changed anything.
+#[utoipa::path(
+    operation_id = "restrict_for_subject_request",
+    tag = "Data protection",
+    security(("bearerAuth" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Request id.")),
+    request_body = StaffRestriction,
+    responses(
+        (status = 200, description = "Done: the request and its history.", body = SubjectRequestDetailResponse),
+        (status = 403, description = FORBIDDEN, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = NOT_FOUND, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Closed (`request_closed`), not a restriction request (`wrong_request_kind`), or the account is erased (`subject_erased`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/subject-requests/{id}/restriction")]
+pub async fn restrict(
+    service: web::Data<SubjectRequestService>,
+    actor: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<StaffRestriction>,
+) -> Result<HttpResponse, ApiError> {
+    let detail = service
+        .restrict(
+            &actor.0,
+            SubjectRequestId::from_uuid(id.into_inner()),
+            body.restricted,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(SubjectRequestDetailResponse::from(detail)))
+}
+
+/// What the person objects to (GDPR Art. 21).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"statistics": true, "communications": false}))]
+pub struct StaffObjection {
+    /// Being counted in the statistics.
+    #[serde(default)]
+    pub statistics: bool,
+    /// Receiving communications beyond security mail.
+    #[serde(default)]
+    pub communications: bool,
+}
+
+/// Record the objection of an objection request
+///
+/// Records, on an open objection request, the person's objection to
+/// statistics, to communications or both, as `PUT /api/v1/me/consents`
+/// would: in their consent history, with the policy version in force. An
+/// objection already recorded changes nothing. The history records the
+/// choices that changed.
+#[utoipa::path(
+    operation_id = "object_for_subject_request",
+    tag = "Data protection",
+    security(("bearerAuth" = [])),
+    params(("id" = uuid::Uuid, Path, description = "Request id.")),
+    request_body = StaffObjection,
+    responses(
+        (status = 200, description = "Recorded: the request and its history.", body = SubjectRequestDetailResponse),
+        (status = 403, description = FORBIDDEN, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = NOT_FOUND, body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Closed (`request_closed`), not an objection request (`wrong_request_kind`), or the account is erased (`subject_erased`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "It objects to nothing (`objection_required`).", body = crate::problem::ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/subject-requests/{id}/objection")]
+pub async fn record_objection(
+    service: web::Data<SubjectRequestService>,
+    actor: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<StaffObjection>,
+) -> Result<HttpResponse, ApiError> {
+    let objection = Objection {
+        statistics: body.statistics,
+        communications: body.communications,
+    };
+    let detail = service
+        .record_objection(
+            &actor.0,
+            SubjectRequestId::from_uuid(id.into_inner()),
+            objection,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(SubjectRequestDetailResponse::from(detail)))
 }
 
 /// How a request ended.

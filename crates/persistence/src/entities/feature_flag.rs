@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 use time::PrimitiveDateTime;
 
-/// A feature flag (migration 000014). Instants are UTC wall-clock times (see
+/// A feature flag (migration 000015). Instants are UTC wall-clock times (see
 /// `mapping::instant`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "feature_flags")]

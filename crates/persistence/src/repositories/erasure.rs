@@ -326,13 +326,4 @@ impl UsernameReservations for SeaOrmUsernameReservations {
             .map_err(map_db_err)?;
         Ok(found.is_some())
     }
-
-    async fn release_expired(&self, now: OffsetDateTime) -> Result<u64, RepositoryError> {
-        Ok(username_reservation::Entity::delete_many()
-            .filter(username_reservation::Column::ReservedUntil.lte(to_column(now)?))
-            .exec(&self.conn)
-            .await
-            .map_err(map_db_err)?
-            .rows_affected)
-    }
 }

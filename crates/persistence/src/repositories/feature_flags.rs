@@ -9,7 +9,7 @@ use crate::entities::feature_flag;
 use crate::map_db_err;
 use crate::mapping::{flag_row, into_flag};
 
-/// [`FeatureFlagRepository`] on sea-orm: `feature_flags` (migration 000014).
+/// [`FeatureFlagRepository`] on sea-orm: `feature_flags` (migration 000015).
 #[derive(Debug, Clone)]
 pub struct SeaOrmFeatureFlagRepository {
     conn: DatabaseConnection,

@@ -13,6 +13,7 @@ use super::statistics_rollup;
 use super::write::{begin_write, settle};
 use crate::entities::{
     audit_entry, data_export, notification, one_time_token, session, staff_access,
+    username_reservation,
 };
 use crate::map_db_err;
 use crate::mapping::to_column;
@@ -150,6 +151,12 @@ impl RetentionStore for SeaOrmRetentionStore {
                     .count(conn)
                     .await
             }
+            Expiring::UsernameReservations => {
+                username_reservation::Entity::find()
+                    .filter(username_reservation::Column::ReservedUntil.lt(at))
+                    .count(conn)
+                    .await
+            }
         }
         .map_err(map_db_err)
     }
@@ -209,6 +216,21 @@ impl RetentionStore for SeaOrmRetentionStore {
                     .map_err(map_db_err)?;
                 staff_access::Entity::delete_many()
                     .filter(staff_access::Column::Id.is_in(ids))
+                    .exec(conn)
+                    .await
+            }
+            Expiring::UsernameReservations => {
+                let digests: Vec<Vec<u8>> = username_reservation::Entity::find()
+                    .select_only()
+                    .column(username_reservation::Column::Digest)
+                    .filter(username_reservation::Column::ReservedUntil.lt(at))
+                    .limit(limit)
+                    .into_tuple()
+                    .all(conn)
+                    .await
+                    .map_err(map_db_err)?;
+                username_reservation::Entity::delete_many()
+                    .filter(username_reservation::Column::Digest.is_in(digests))
                     .exec(conn)
                     .await
             }

@@ -1,6 +1,6 @@
 //! One's own account: read it decrypted, rectify it.
 
-use rr_domain::identity::{AuthenticatedActor, Profile};
+use rr_domain::identity::{AuthenticatedActor, Profile, UserId};
 use rr_domain::privacy::{ConsentRecord, Purpose};
 
 use super::{AccountView, IdentityService, ProfileChanges, crypto_error};
@@ -54,10 +54,28 @@ impl IdentityService {
         actor: &AuthenticatedActor,
         changes: ProfileChanges,
     ) -> Result<AccountView, AppError> {
+        self.rectify(actor.user_id, actor.user_id, changes).await?;
+        self.me(actor).await
+    }
+
+    /// Rectifies `subject`'s profile as [`Self::update_me`] does, on behalf
+    /// of `by`: the person, or an administrator acting on their request
+    /// (`SubjectRequestService::rectify`), named as the actor in the audit
+    /// log. The names of the fields it changed, never their values.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] if the account is gone;
+    /// [`AppError::ConflictWith`] `username_taken` or `email_taken`.
+    pub async fn rectify(
+        &self,
+        subject: UserId,
+        by: UserId,
+        changes: ProfileChanges,
+    ) -> Result<Vec<&'static str>, AppError> {
         let mut user = self
             .ports
             .users
-            .find(actor.user_id)
+            .find(subject)
             .await?
             .ok_or(AppError::NotFound)?;
         let current = self.open_profile(&user)?;
@@ -158,7 +176,7 @@ impl IdentityService {
         }
         self.audit(AuditEvent {
             action: "profile_rectified",
-            actor: Some(user.id),
+            actor: Some(by),
             subject: Some(user.id),
             // Which fields changed, never their values: the history of
             // rectifications a person finds in their export.
@@ -179,7 +197,7 @@ impl IdentityService {
         if email_changed {
             self.send_verification(&user, profile.email.clone()).await?;
         }
-        self.me(actor).await
+        Ok(changed)
     }
 }
 

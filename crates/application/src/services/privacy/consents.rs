@@ -94,6 +94,23 @@ impl PrivacyService {
         actor: &AuthenticatedActor,
         changes: ConsentChanges,
     ) -> Result<ConsentsView, AppError> {
+        let (_, view) = self
+            .change_consents(actor.user_id, actor.user_id, changes)
+            .await?;
+        Ok(view)
+    }
+
+    /// Changes `subject`'s choices as [`Self::update_consents`] does, on
+    /// behalf of `by`: the person, or an administrator recording their
+    /// objection (`SubjectRequestService::record_objection`), named as the
+    /// actor in the audit log. The choices recorded (only actual changes),
+    /// and the account's choices after.
+    pub(crate) async fn change_consents(
+        &self,
+        subject: UserId,
+        by: UserId,
+        changes: ConsentChanges,
+    ) -> Result<(Vec<ConsentRecord>, ConsentsView), AppError> {
         if changes == ConsentChanges::default() {
             return Err(AppError::invalid(
                 "",
@@ -114,7 +131,7 @@ impl PrivacyService {
         let account = self
             .ports
             .users
-            .find(actor.user_id)
+            .find(subject)
             .await?
             .ok_or(AppError::NotFound)?;
         let now = self.ports.clock.now();
@@ -139,14 +156,14 @@ impl PrivacyService {
             choices.push(choice(Purpose::Statistics, counted));
         }
         if !choices.is_empty() {
-            if !self.ports.consents.record(actor.user_id, &choices).await? {
+            if !self.ports.consents.record(subject, &choices).await? {
                 return Err(AppError::NotFound);
             }
-            self.identity.forget_account(actor.user_id);
+            self.identity.forget_account(subject);
             self.audit(AuditEvent {
                 action: "consents_changed",
-                actor: Some(actor.user_id),
-                subject: Some(actor.user_id),
+                actor: Some(by),
+                subject: Some(subject),
                 detail: choices
                     .iter()
                     .map(|c| match c.purpose {
@@ -158,7 +175,7 @@ impl PrivacyService {
             })
             .await?;
         }
-        self.view(actor.user_id).await
+        Ok((choices, self.view(subject).await?))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Restricting the processing of one's account (GDPR Art. 18), and lifting it.
 
-use rr_domain::identity::AuthenticatedActor;
+use rr_domain::identity::{AuthenticatedActor, UserId};
 
 use super::{ConsentsView, PrivacyService};
 use crate::AppError;
@@ -19,7 +19,10 @@ impl PrivacyService {
     /// # Errors
     /// [`AppError::NotFound`] if the account vanished.
     pub async fn restrict(&self, actor: &AuthenticatedActor) -> Result<ConsentsView, AppError> {
-        self.set_restriction(actor, true).await
+        let (_, view) = self
+            .set_restriction(actor.user_id, actor.user_id, true)
+            .await?;
+        Ok(view)
     }
 
     /// Lifts the caller's restriction: everything it held resumes. Asking
@@ -32,43 +35,48 @@ impl PrivacyService {
         &self,
         actor: &AuthenticatedActor,
     ) -> Result<ConsentsView, AppError> {
-        self.set_restriction(actor, false).await
+        let (_, view) = self
+            .set_restriction(actor.user_id, actor.user_id, false)
+            .await?;
+        Ok(view)
     }
 
-    async fn set_restriction(
+    /// Restricts `subject`'s account (`restricted`) or lifts its
+    /// restriction, on behalf of `by`: the person, or an administrator
+    /// acting on their request (`SubjectRequestService::restrict`), named as
+    /// the actor in the audit log. Whether it changed anything, and the
+    /// account's choices after.
+    pub(crate) async fn set_restriction(
         &self,
-        actor: &AuthenticatedActor,
+        subject: UserId,
+        by: UserId,
         restricted: bool,
-    ) -> Result<ConsentsView, AppError> {
+    ) -> Result<(bool, ConsentsView), AppError> {
         let account = self
             .ports
             .users
-            .find(actor.user_id)
+            .find(subject)
             .await?
             .ok_or(AppError::NotFound)?;
-        if account.restricted_since.is_some() != restricted {
+        let changes = account.restricted_since.is_some() != restricted;
+        if changes {
             let since = restricted.then(|| self.ports.clock.now());
-            if !self
-                .ports
-                .consents
-                .set_restriction(actor.user_id, since)
-                .await?
-            {
+            if !self.ports.consents.set_restriction(subject, since).await? {
                 return Err(AppError::NotFound);
             }
-            self.identity.forget_account(actor.user_id);
+            self.identity.forget_account(subject);
             self.audit(AuditEvent {
                 action: if restricted {
                     "processing_restricted"
                 } else {
                     "processing_restriction_lifted"
                 },
-                actor: Some(actor.user_id),
-                subject: Some(actor.user_id),
+                actor: Some(by),
+                subject: Some(subject),
                 detail: String::new(),
             })
             .await?;
         }
-        self.view(actor.user_id).await
+        Ok((changes, self.view(subject).await?))
     }
 }

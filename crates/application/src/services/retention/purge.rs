@@ -29,6 +29,11 @@ pub enum PurgeMode {
 /// One thing the purge does, in the order it does them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PurgeAction {
+    /// Deletes the reservations of erased citizens' usernames that have
+    /// ended, so the names are free in the data as they already are in the
+    /// rules. First: an erasure deletes the ended ones too, and would
+    /// otherwise take this line's count.
+    ReleaseUsernames,
     /// Erases the accounts inactive for the whole period and warned long
     /// enough ago.
     EraseInactiveAccounts,
@@ -53,7 +58,8 @@ pub enum PurgeAction {
 
 impl PurgeAction {
     /// Every action, in order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
+        Self::ReleaseUsernames,
         Self::EraseInactiveAccounts,
         Self::WarnInactiveAccounts,
         Self::DeleteEndedSessions,
@@ -78,6 +84,7 @@ impl PurgeAction {
             Self::DeleteExportRecords => "export_records_deleted",
             Self::AggregateStatistics => "statistics_events_aggregated",
             Self::DeleteAuditEntries => "audit_entries_deleted",
+            Self::ReleaseUsernames => "usernames_released",
         }
     }
 
@@ -95,6 +102,7 @@ impl PurgeAction {
             Self::DeleteExportRecords => RetentionCategory::ExportRecords,
             Self::AggregateStatistics => RetentionCategory::StatisticsEvents,
             Self::DeleteAuditEntries => RetentionCategory::AuditLog,
+            Self::ReleaseUsernames => RetentionCategory::UsernameReservations,
         }
     }
 }
@@ -206,6 +214,9 @@ impl RetentionService {
                 PurgeAction::AggregateStatistics => {
                     start_of(periods.statistics_kept_from(now.date()))
                 }
+                // A reservation's end was set by the erasure, its period
+                // from then: what ended by now goes.
+                PurgeAction::ReleaseUsernames => now,
                 _ => span.before(now),
             };
             let (count, failed) = match mode {
@@ -443,6 +454,7 @@ const fn expiring(action: PurgeAction) -> Expiring {
         PurgeAction::DeleteStaffAccesses => Expiring::StaffAccesses,
         PurgeAction::DeleteNotifications => Expiring::Notifications,
         PurgeAction::DeleteExportRecords => Expiring::ExportRecords,
+        PurgeAction::ReleaseUsernames => Expiring::UsernameReservations,
         _ => Expiring::EndedSessions,
     }
 }

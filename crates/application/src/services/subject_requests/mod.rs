@@ -3,14 +3,18 @@
 //! administrators record them with their legal deadline, act on them
 //! through the same use cases as the application (an erasure request
 //! through [`ErasureService::erase`], an access or portability request
-//! through [`DataExportService::request_for`]), extend the deadline once with a
-//! reason, and close them with an outcome. Every action is kept in the
+//! through [`DataExportService::request_for`], a rectification through
+//! [`IdentityService::rectify`], a restriction or an objection through the
+//! [`PrivacyService`]'s), extend the deadline once with a reason, and close
+//! them with an outcome. Every action is kept in the
 //! request's history (who, when, what) and in the audit log.
 
 mod act;
+mod measures;
 mod read;
 mod record;
 
+pub use measures::{Objection, Rectification};
 pub use read::{RequestDetail, RequestFilters, RequestPage, RequestSummary};
 pub use record::{NewRequest, SubjectLookup};
 
@@ -24,7 +28,7 @@ use crate::ports::{
     AuditEvent, AuditLog, BlindIndex, Clock, RequestAction, RequestEvent, StaffAccessJournal,
     SubjectRequestRepository, UserRepository,
 };
-use crate::services::{DataExportService, ErasureService};
+use crate::services::{DataExportService, ErasureService, IdentityService, PrivacyService};
 
 /// Longest page of a list.
 pub const MAX_PAGE: u64 = 100;
@@ -54,6 +58,8 @@ pub struct SubjectRequestService {
     ports: SubjectRequestPorts,
     erasure: ErasureService,
     exports: DataExportService,
+    identity: IdentityService,
+    privacy: PrivacyService,
 }
 
 impl std::fmt::Debug for SubjectRequestService {
@@ -65,17 +71,23 @@ impl std::fmt::Debug for SubjectRequestService {
 
 impl SubjectRequestService {
     /// Builds the service; erasure requests are acted on through `erasure`,
-    /// access and portability requests through `exports`.
+    /// access and portability requests through `exports`, rectification
+    /// requests through `identity`, restriction and objection requests
+    /// through `privacy`.
     #[must_use]
     pub fn new(
         ports: SubjectRequestPorts,
         erasure: ErasureService,
         exports: DataExportService,
+        identity: IdentityService,
+        privacy: PrivacyService,
     ) -> Self {
         Self {
             ports,
             erasure,
             exports,
+            identity,
+            privacy,
         }
     }
 

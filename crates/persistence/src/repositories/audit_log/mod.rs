@@ -1,7 +1,6 @@
 mod chain;
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use rr_application::RepositoryError;
@@ -16,7 +15,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use tokio::sync::Mutex;
 
 use self::chain::{GENESIS, Link};
-use super::write::{begin_write, settle};
+use super::write::{ATTEMPTS, backoff, begin_write, settle};
 use crate::entities::audit_entry;
 use crate::error::is_contention;
 use crate::map_db_err;
@@ -49,8 +48,6 @@ async fn anchor(conn: &DatabaseConnection) -> Result<Option<AuditPrefix>, Reposi
     }))
 }
 
-/// Attempts of one append when concurrent writers get in the way.
-const ATTEMPTS: u32 = 8;
 /// Entries [`verify`](AuditLog::verify) reads per query.
 const PAGE: u64 = 500;
 
@@ -169,15 +166,6 @@ struct AppendFailed(String);
 
 fn fatal(reason: String) -> Failure {
     Failure::Fatal(RepositoryError::Internal(Box::new(AppendFailed(reason))))
-}
-
-/// A few milliseconds, growing with the attempt, with jitter so that two
-/// processes that clashed do not clash again in step.
-fn backoff(attempt: u32) -> Duration {
-    let jitter = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |now| now.subsec_nanos() % 5_000_000);
-    Duration::from_millis(u64::from(attempt) * 5) + Duration::from_nanos(u64::from(jitter))
 }
 
 #[async_trait]

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use crate::entities::{moderation_entry, report, user};
 use crate::map_db_err;
 use crate::mapping::{into_logged, log_row, target_columns, to_column};
-use crate::repositories::write::{begin_write, settle};
+use crate::repositories::write::{begin_write, retry_contended, settle};
 
 /// [`ModerationLog`] on sea-orm: `moderation_log` rows, numbered by the
 /// database.
@@ -44,33 +44,36 @@ impl ModerationLog for SeaOrmModerationLog {
     async fn record(&self, entry: &ModerationEntry) -> Result<u64, RepositoryError> {
         let row = log_row(entry)?;
         let at = to_column(entry.at)?;
-        let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
-        let result = async {
-            let id = moderation_entry::Entity::insert(row)
-                .exec(&txn)
-                .await
-                .map_err(map_db_err)?
-                .last_insert_id;
-            if entry.action.resolves_reports() {
-                let (kind, target, _) = target_columns(&entry.target);
-                report::Entity::update_many()
-                    .set(report::ActiveModel {
-                        status: Set(ReportStatus::Resolved.as_str().to_owned()),
-                        closed_at: Set(Some(at)),
-                        closed_by: Set(entry.actor.map(|actor| actor.as_uuid())),
-                        ..Default::default()
-                    })
-                    .filter(report::Column::TargetKind.eq(kind))
-                    .filter(report::Column::TargetId.eq(target))
-                    .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+        retry_contended(|| async {
+            let txn = begin_write(&self.conn).await.map_err(map_db_err)?;
+            let result = async {
+                let id = moderation_entry::Entity::insert(row.clone())
                     .exec(&txn)
                     .await
-                    .map_err(map_db_err)?;
+                    .map_err(map_db_err)?
+                    .last_insert_id;
+                if entry.action.resolves_reports() {
+                    let (kind, target, _) = target_columns(&entry.target);
+                    report::Entity::update_many()
+                        .set(report::ActiveModel {
+                            status: Set(ReportStatus::Resolved.as_str().to_owned()),
+                            closed_at: Set(Some(at)),
+                            closed_by: Set(entry.actor.map(|actor| actor.as_uuid())),
+                            ..Default::default()
+                        })
+                        .filter(report::Column::TargetKind.eq(kind))
+                        .filter(report::Column::TargetId.eq(target))
+                        .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+                        .exec(&txn)
+                        .await
+                        .map_err(map_db_err)?;
+                }
+                u64::try_from(id).map_err(|e| RepositoryError::Internal(Box::new(e)))
             }
-            u64::try_from(id).map_err(|e| RepositoryError::Internal(Box::new(e)))
-        }
-        .await;
-        settle(txn, result, true, map_db_err).await
+            .await;
+            settle(txn, result, true, map_db_err).await
+        })
+        .await
     }
 
     async fn list(

@@ -20,7 +20,7 @@ use sea_orm::{
 };
 use time::OffsetDateTime;
 
-use super::write::{begin_write, settle};
+use super::write::{begin_write, retry_contended, settle};
 use crate::entities::{report, resource};
 use crate::map_db_err;
 use crate::mapping::{into_report, report_row, target_columns, to_column};
@@ -40,8 +40,11 @@ use crate::mapping::{into_report, report_row, target_columns, to_column};
 /// # Closing
 ///
 /// A dismissal is a conditional `UPDATE … WHERE id = ? AND status = 'open'`:
-/// of two moderators dismissing at once, the second matches nothing. Reports
-/// are resolved by the moderation log's `record`, in its transaction.
+/// of two moderators dismissing at once, the second matches nothing. On
+/// MariaDB the two statements can instead deadlock (each may lock the row
+/// through a different index); InnoDB then rolls one back, and it is tried
+/// again, when it matches nothing. Reports are resolved by the moderation
+/// log's `record`, in its transaction, retried the same way.
 #[derive(Debug, Clone)]
 pub struct SeaOrmReportRepository {
     conn: DatabaseConnection,
@@ -138,13 +141,16 @@ impl ReportRepository for SeaOrmReportRepository {
             note: Set(note),
             ..Default::default()
         };
-        let updated = report::Entity::update_many()
-            .set(changes)
-            .filter(report::Column::Id.eq(id.as_uuid()))
-            .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
-            .exec(&self.conn)
-            .await
-            .map_err(map_db_err)?;
+        let updated = retry_contended(|| async {
+            report::Entity::update_many()
+                .set(changes.clone())
+                .filter(report::Column::Id.eq(id.as_uuid()))
+                .filter(report::Column::Status.eq(ReportStatus::Open.as_str()))
+                .exec(&self.conn)
+                .await
+                .map_err(map_db_err)
+        })
+        .await?;
         Ok(updated.rows_affected == 1)
     }
 
