@@ -24,6 +24,7 @@ mod m20261129_000011_data_exports;
 mod m20261129_000012_subject_rights;
 mod m20261129_000013_retention;
 mod m20261129_000014_request_measures;
+mod m20261129_000015_feature_flags;
 mod table;
 
 /// Every migration, in the order it is applied.
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_subject_rights::Migration),
             Box::new(m20261129_000013_retention::Migration),
             Box::new(m20261129_000014_request_measures::Migration),
+            Box::new(m20261129_000015_feature_flags::Migration),
         ]
     }
 }

@@ -124,6 +124,21 @@ pub enum DomainError {
         /// Longest reference accepted, in characters.
         max: usize,
     },
+    /// A feature flag's key (or group) is not a slug of at most `max` characters.
+    #[error("a flag key is 1 to {max} lower-case ASCII letters, digits and single inner hyphens")]
+    InvalidFlagKey {
+        /// Longest key accepted.
+        max: usize,
+    },
+    /// A feature flag's description is blank, too long or not on one line.
+    #[error("a flag description is 1 to {max} characters on one line")]
+    InvalidFlagDescription {
+        /// Longest description accepted, in characters.
+        max: usize,
+    },
+    /// A rollout is not a percentage from 0 to 100 with at most two decimals.
+    #[error("a rollout is a percentage from 0 to 100 with at most two decimals")]
+    InvalidRollout,
 }
 
 impl DomainError {
@@ -157,6 +172,9 @@ impl DomainError {
             Self::InvalidPolicyText { .. } => "invalid_policy_text",
             Self::InvalidBreachText { .. } => "invalid_breach_text",
             Self::InvalidAuthorityReference { .. } => "invalid_authority_reference",
+            Self::InvalidFlagKey { .. } => "invalid_flag_key",
+            Self::InvalidFlagDescription { .. } => "invalid_flag_description",
+            Self::InvalidRollout => "invalid_rollout",
         }
     }
 }

@@ -14,13 +14,14 @@
 //! (erasing an account, requests received outside the application and their
 //! legal deadlines), [`credentials`]
 //! (passwords and their hashes), [`compliance`] (retention periods, the
-//! register of processing activities, the breach register) and
-//! [`DomainError`].
+//! register of processing activities, the breach register), [`features`]
+//! (feature flags and their sticky, gradual rollout) and [`DomainError`].
 
 pub mod community;
 pub mod compliance;
 pub mod credentials;
 pub mod error;
+pub mod features;
 pub mod identity;
 pub mod privacy;
 pub mod reference;

@@ -14,6 +14,7 @@ use rr_application::services::CommentService;
 use rr_application::services::DataExportService;
 use rr_application::services::EngagementService;
 use rr_application::services::ErasureService;
+use rr_application::services::FeatureFlagService;
 use rr_application::services::ModerationService;
 use rr_application::services::NotificationService;
 use rr_application::services::PrivacyService;
@@ -40,6 +41,7 @@ use crate::routes::data_exports;
 use crate::routes::docs::OpenApiJson;
 use crate::routes::erasure;
 use crate::routes::fallback::{RouteTable, not_routed};
+use crate::routes::feature_flags;
 use crate::routes::notifications;
 use crate::routes::privacy;
 use crate::routes::processing_register;
@@ -92,6 +94,9 @@ pub struct Services {
     pub processing_register: ProcessingRegisterService,
     /// The register of personal data breaches.
     pub breaches: BreachService,
+    /// Feature flags: their administration, and the in-process snapshot
+    /// every node answers `GET /api/v1/features` from.
+    pub feature_flags: FeatureFlagService,
     /// Budget of each client address on the authentication routes, shared by every worker.
     pub auth_rate_limit: ClientRateLimit,
     /// Metrics registry, shared by every worker.
@@ -176,7 +181,12 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(breaches::notify_authority)
             .service(breaches::notify_people)
             .service(breaches::attach)
-            .service(breaches::affected_accounts),
+            .service(breaches::affected_accounts)
+            .service(feature_flags::list)
+            .service(feature_flags::create)
+            .service(feature_flags::read)
+            .service(feature_flags::change)
+            .service(feature_flags::remove),
     )
     .service(
         utoipa_actix_web::scope("/api/v1/moderation")
@@ -222,7 +232,8 @@ fn routes(cfg: &mut ServiceConfig) {
             .service(privacy::policy)
             .service(privacy::policy_version)
             .service(privacy::policies)
-            .service(processing_register::processing_register),
+            .service(processing_register::processing_register)
+            .service(feature_flags::features),
     )
     .service(jwks::jwks)
     .service(
@@ -304,6 +315,7 @@ pub fn build(
         .app_data(web::Data::new(services.subject_requests.clone()))
         .app_data(web::Data::new(services.processing_register.clone()))
         .app_data(web::Data::new(services.breaches.clone()))
+        .app_data(web::Data::new(services.feature_flags.clone()))
         .app_data(web::Data::new(services.auth_rate_limit.clone()))
         .app_data(web::Data::new(services.metrics.clone()))
         .app_data(web::Data::new(services.version.clone()))

@@ -17,6 +17,7 @@ use actix_web::http::{Method, header};
 use actix_web::{FromRequest, HttpRequest, web};
 use rr_application::AppError;
 use rr_application::services::IdentityService;
+use rr_domain::features::Audience;
 use rr_domain::identity::AuthenticatedActor;
 
 use crate::problem::ApiError;
@@ -127,6 +128,31 @@ impl FromRequest for MaybeAuthenticated {
         } else {
             Box::pin(async { Ok(Self(rr_domain::identity::Actor::Visitor)) })
         }
+    }
+}
+
+/// Whom the feature flags are evaluated for: the account of the bearer
+/// token if one was sent (and then it must be valid), with its role and
+/// region; a visitor ([`Audience::Anonymous`]) otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagAudience(pub Audience);
+
+impl FromRequest for FlagAudience {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return Box::pin(async { Ok(Self(Audience::Anonymous)) });
+        }
+        let token = bearer(req);
+        let identity = req.app_data::<web::Data<IdentityService>>().cloned();
+        Box::pin(async move {
+            let token = token.ok_or(ApiError(AppError::Unauthenticated("unauthenticated")))?;
+            let identity = identity
+                .ok_or_else(|| ApiError(AppError::internal("identity service not configured")))?;
+            identity.audience(&token).await.map(Self).map_err(ApiError)
+        })
     }
 }
 

@@ -34,6 +34,7 @@ use crate::problem::{FieldError, PROBLEM_JSON, ProblemDetails};
         (name = "Moderation", description = "Reports, the moderators' queue and decisions, and the moderation log."),
         (name = "Progress", description = "A citizen's favourites, exploited and set-aside resources, and their dashboard."),
         (name = "Notifications", description = "The caller's inbox: moderators' decisions on their content, replies to their comments."),
+        (name = "Feature flags", description = "The caller's feature flags, and their administration: gradual rollouts sticky per account, targeted by region and role, for canary delivery."),
         (name = "Reference data", description = "Categories, relation types and resource types."),
         (name = "Operations", description = "Probes, metrics, version and this document."),
     ),

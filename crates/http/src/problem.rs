@@ -218,6 +218,16 @@ impl ApiError {
                 "Export failed",
                 "This export could not be produced. Ask for a new one.".into(),
             ),
+            AppError::ConflictWith("flag_changed") => (
+                "Flag changed meanwhile",
+                "The flag changed since the version you sent. Read it again and apply your \
+                 change to its current version."
+                    .into(),
+            ),
+            AppError::ConflictWith("flag_exists") => (
+                "Flag key taken",
+                "A flag has this key already. Change that one, or choose another key.".into(),
+            ),
             AppError::Gone("export_already_downloaded") => (
                 "Export already downloaded",
                 "An archive is handed out once and has been downloaded. Ask for a new export."

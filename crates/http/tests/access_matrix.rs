@@ -11,8 +11,8 @@
 //!   in every state.
 //! - Roles (`access_matrix/roles.rs`): the routes without an owner (the
 //!   moderation queue and log, statistics, account administration, reports to
-//!   dismiss, one's own journal and inbox), called by each role with and
-//!   without two-factor authentication.
+//!   dismiss, feature flags, one's own journal, inbox and flags), called by
+//!   each role with and without two-factor authentication.
 //!
 //! The answers are kept as tables in `docs/security.md`, between the
 //! `access-matrix` markers (one pair per matrix). When the rules change on

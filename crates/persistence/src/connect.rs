@@ -326,6 +326,12 @@ impl Database {
         Arc::new(crate::SeaOrmBreachRegister::new(self.conn.clone()))
     }
 
+    /// The feature flags.
+    #[must_use]
+    pub fn feature_flags(&self) -> Arc<dyn rr_application::ports::FeatureFlagRepository> {
+        Arc::new(crate::SeaOrmFeatureFlagRepository::new(self.conn.clone()))
+    }
+
     /// The readiness probe on this pool.
     #[must_use]
     pub fn health(&self) -> Arc<dyn DatabaseHealth> {

@@ -34,6 +34,7 @@ pub use migrate::MigrationState;
 pub use repositories::SeaOrmAttachmentRepository;
 pub use repositories::SeaOrmCommentRepository;
 pub use repositories::SeaOrmEngagementRepository;
+pub use repositories::SeaOrmFeatureFlagRepository;
 pub use repositories::SeaOrmNotificationRepository;
 pub use repositories::SeaOrmStatisticsQuery;
 pub use repositories::SeaOrmSubjectRequestRepository;

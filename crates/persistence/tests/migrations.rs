@@ -165,6 +165,15 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
     db.resources().insert(&draft).await.unwrap();
     let all = tables(&test_db).await;
 
+    // Feature flags (000015), after the migrations above it, together: its
+    // table goes, the accounts stay.
+    down_to(&db, "_000015_feature_flags").await;
+    let with_flags = tables(&test_db).await;
+    assert!(with_flags.iter().any(|t| t == "feature_flags"));
+    db.migrate_down(Some(1)).await.unwrap();
+    only_gone(&with_flags, &tables(&test_db).await, &["feature_flags"]);
+    assert_eq!(rows(&test_db, "users").await, "1", "accounts stay");
+
     // The measures on requests (000014): going down forgets their history
     // entries only; the table and its other entries stay, and the newer
     // actions are refused again.
@@ -185,6 +194,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
         detail: String::new(),
     };
     let requests = db.subject_requests();
+    let before = tables(&test_db).await;
     requests
         .insert(&request, &event(RequestAction::Recorded))
         .await
@@ -195,7 +205,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
         .unwrap();
     down_to(&db, "_000014_request_measures").await;
     db.migrate_down(Some(1)).await.unwrap();
-    assert_eq!(tables(&test_db).await, all);
+    assert_eq!(tables(&test_db).await, before);
     assert_eq!(rows(&test_db, "subject_request_events").await, "1");
     assert!(
         requests
@@ -203,7 +213,7 @@ async fn each_migration_goes_down_alone(test_db: TestDatabase) {
             .await
             .is_err()
     );
-    db.migrate_up(None).await.unwrap();
+    db.migrate_up(Some(1)).await.unwrap();
     requests
         .append(request.id, &event(RequestAction::Rectified))
         .await
@@ -367,7 +377,9 @@ const INSTANT_COLUMNS: usize = 34
     // audit_log_anchor.purged_at, breaches.known_at, occurred_at, recorded_at,
     // updated_at, authority_notified_at and people_notified_at,
     // breach_affected_accounts.attached_at.
-    + 10;
+    + 10
+    // 000015: feature_flags.created_at and updated_at.
+    + 2;
 
 /// Instants must keep their microseconds and never go through a time zone:
 /// MariaDB `datetime(6)` everywhere, no `timestamp`; SQLite text.

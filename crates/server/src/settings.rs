@@ -53,6 +53,27 @@ pub struct Settings {
     pub erasure: ErasureSettings,
     /// `[retention]`: how long personal data is kept, and who answers for it.
     pub retention: RetentionSettings,
+    /// `[features]`: feature flags, evaluated from each node's memory.
+    pub features: FeatureSettings,
+}
+
+/// `[features]`: feature flags (ADR 0028). Each API node answers from the
+/// flags it holds in memory and reads them again this often.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureSettings {
+    /// Seconds between two reads of the flags by each node: how late, at
+    /// most, a change made through another node reaches this one. At
+    /// least 1.
+    pub refresh_secs: std::num::NonZeroU64,
+}
+
+impl FeatureSettings {
+    /// The time between two reads of the flags.
+    #[must_use]
+    pub fn refresh_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.refresh_secs.get())
+    }
 }
 
 /// `[retention]`: how long personal data is kept (ADR 0025), applied by
@@ -675,6 +696,30 @@ mod tests {
             let err = load(Profile::Development, Path::new("no-such-directory")).unwrap_err();
             assert!(
                 err.to_string().to_lowercase().contains("retention_days"),
+                "{err}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn feature_flags_are_read_again_every_ten_seconds_unless_configured_never_zero() {
+        Jail::expect_with(|jail| {
+            jail.clear_env();
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(
+                settings.features.refresh_interval(),
+                std::time::Duration::from_secs(10)
+            );
+            jail.set_env("RR_FEATURES__REFRESH_SECS", "2");
+            let settings = load(Profile::Development, Path::new("no-such-directory"))
+                .map_err(|e| e.to_string())?;
+            assert_eq!(settings.features.refresh_secs.get(), 2);
+            jail.set_env("RR_FEATURES__REFRESH_SECS", "0");
+            let err = load(Profile::Development, Path::new("no-such-directory")).unwrap_err();
+            assert!(
+                err.to_string().to_lowercase().contains("refresh_secs"),
                 "{err}"
             );
             Ok(())

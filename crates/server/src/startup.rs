@@ -8,7 +8,9 @@ use actix_web::HttpServer;
 use actix_web::dev::{Server, ServerHandle};
 use anyhow::Context;
 use rr_application::ports::SystemClock;
-use rr_application::services::{EngagementPorts, EngagementService, NotificationService};
+use rr_application::services::{
+    EngagementPorts, EngagementService, FeatureFlagService, NotificationService,
+};
 use rr_application::services::{
     HealthService, ReferenceDataService, ResourcePorts, ResourceService, WriteLimiter,
 };
@@ -29,6 +31,8 @@ pub struct Application {
     purge: tokio::task::JoinHandle<()>,
     /// The export worker: production and the sweep of archives.
     exports: tokio::task::JoinHandle<()>,
+    /// The periodic reading of the feature flags into memory.
+    flags: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Application {
@@ -119,6 +123,16 @@ impl Application {
             identity.clone(),
             privacy.clone(),
         )?;
+        // Read once before serving, then every `features.refresh_secs`: the
+        // requests are answered from memory (ADR 0028).
+        let feature_flags = crate::wiring::feature_flags(&database);
+        match feature_flags.refresh().await {
+            Ok(count) => tracing::info!(count, "feature flags read"),
+            Err(err) => {
+                tracing::warn!(error = %err, "feature flags not read: every flag is off until the next refresh");
+            }
+        }
+        let flags = spawn_flag_refresh(feature_flags.clone(), settings.features.refresh_interval());
         let services = Services {
             reference_data: ReferenceDataService::new(database.reference_data()),
             health: HealthService::new(database.health()),
@@ -147,6 +161,7 @@ impl Application {
             subject_requests,
             processing_register: crate::wiring::processing_register(&settings)?,
             breaches: crate::wiring::breaches(&settings, &database)?,
+            feature_flags,
             auth_rate_limit: ClientRateLimit::new(
                 settings.http.auth_requests_per_minute,
                 settings.http.auth_burst,
@@ -173,6 +188,7 @@ impl Application {
             flusher,
             purge,
             exports,
+            flags,
         })
     }
 
@@ -200,6 +216,7 @@ impl Application {
         self.flusher.abort();
         self.purge.abort();
         self.exports.abort();
+        self.flags.abort();
         self.statistics.flush_logged().await;
         served?;
         tracing::info!("server stopped; closing the database pool");
@@ -229,6 +246,24 @@ fn spawn_notification_purge(service: NotificationService) -> tokio::task::JoinHa
                 Err(err) => {
                     tracing::warn!(error = %err, "notification purge failed; retried next round")
                 }
+            }
+        }
+    })
+}
+
+/// Reads the feature flags into memory every `every`, after the read at
+/// start-up. A failure is logged and the flags read last stay in force
+/// until a later read succeeds.
+fn spawn_flag_refresh(service: FeatureFlagService, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is immediate: the start-up read just happened.
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Err(err) = service.refresh().await {
+                tracing::warn!(error = %err, "feature flags not read; the last ones read stay in force");
             }
         }
     })

@@ -451,3 +451,15 @@ pub fn breaches(
         clock: Arc::new(SystemClock),
     }))
 }
+
+/// Feature flags on `database`, audited; their snapshot starts empty (every
+/// flag off) until the first refresh.
+#[must_use]
+pub fn feature_flags(database: &Database) -> rr_application::services::FeatureFlagService {
+    use rr_application::services::{FeatureFlagPorts, FeatureFlagService};
+    FeatureFlagService::new(FeatureFlagPorts {
+        flags: database.feature_flags(),
+        audit: database.audit_log(),
+        clock: Arc::new(SystemClock),
+    })
+}

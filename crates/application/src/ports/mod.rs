@@ -17,6 +17,7 @@ mod consent_repository;
 mod data_export_repository;
 mod database_health;
 mod engagement_repository;
+mod feature_flags;
 mod field_cipher;
 mod mailer;
 mod moderation_log;
@@ -65,6 +66,7 @@ pub use database_health::{DatabaseHealth, PoolStatus};
 pub use engagement_repository::{
     EngagementRepository, ProgressCursor, ProgressItem, ProgressList, ProgressMark, ProgressTally,
 };
+pub use feature_flags::FeatureFlagRepository;
 pub use field_cipher::{
     BlindIndex, CryptoError, FieldCipher, SealedProfile, fields, open_profile, seal_profile,
 };
@@ -149,3 +151,6 @@ pub use {
 
 #[cfg(any(test, feature = "test-util"))]
 pub use {breach_register::MockBreachRegister, retention_store::MockRetentionStore};
+
+#[cfg(any(test, feature = "test-util"))]
+pub use feature_flags::MockFeatureFlagRepository;

@@ -175,6 +175,7 @@ mod comments;
 mod data_export;
 mod engagement;
 mod erasure;
+mod feature_flags;
 mod identity;
 mod moderation;
 mod notifications;
@@ -198,6 +199,7 @@ pub use engagement::FakeEngagement;
 pub use erasure::{
     ErasureFixture, FakeErasure, FakeSubjectRequests, FakeUsernameReservations, erasure_fixture,
 };
+pub use feature_flags::FakeFeatureFlags;
 pub use identity::{
     FakeAccessTokens, FakeAuditLog, FakeBlindIndex, FakeFieldCipher, FakeHasher, FakeOneTimeTokens,
     FakeSecretTokens, FakeSessions, FakeStrength, FakeTotp, FakeUsers, IdentityFixture, Outbox,

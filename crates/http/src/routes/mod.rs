@@ -14,6 +14,7 @@ pub mod data_exports;
 pub mod docs;
 pub mod erasure;
 pub mod fallback;
+pub mod feature_flags;
 pub mod health;
 pub mod jwks;
 pub mod me;

@@ -1,6 +1,7 @@
 //! The role table: the routes no citizen owns an object of (the moderation
-//! queue and log, statistics, account administration, reports to dismiss)
-//! and the caller's own journal and inbox, called by a visitor and by each
+//! queue and log, statistics, account administration, reports to dismiss,
+//! feature flags) and the caller's own journal, inbox and feature flags,
+//! called by a visitor and by each
 //! role with and without two-factor authentication, on the objects whose
 //! owner or state changes the answer.
 
@@ -12,6 +13,7 @@ use rr_domain::community::{
     CommentBody, CommentId, ContentRef, Notification, NotificationKind, ReportGrounds, ReportId,
     ReportReason, ReportStatus,
 };
+use rr_domain::features::{FeatureFlag, FlagDescription, FlagKey, FlagSettings, Rollout};
 use rr_domain::identity::{Role, UserId};
 use rr_domain::resource::{Lifecycle, ResourceId, Visibility};
 use std::fmt::Write as _;
@@ -116,6 +118,17 @@ enum Inbox {
     Another,
 }
 
+/// Which feature flag an administrator's request names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flag {
+    /// A key no flag has yet, fresh for each cell: to create.
+    Fresh,
+    /// A flag stored for each cell, at version 0.
+    Stored,
+    /// A key no flag has.
+    Nobody,
+}
+
 /// What a row's request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Object {
@@ -123,6 +136,7 @@ enum Object {
     Account(Whose),
     Report(Report),
     Notification(Inbox),
+    Flag(Flag),
 }
 
 impl Object {
@@ -146,6 +160,9 @@ impl Object {
             Self::Report(Report::Dismissed) => "dismissed already",
             Self::Notification(Inbox::Own) => "the caller's",
             Self::Notification(Inbox::Another) => "another account's",
+            Self::Flag(Flag::Fresh) => "a new key",
+            Self::Flag(Flag::Stored) => "a flag",
+            Self::Flag(Flag::Nobody) => "a key no flag has",
         }
     }
 }
@@ -153,7 +170,7 @@ impl Object {
 /// One row of the table: a route on one object.
 struct Row {
     method: Method,
-    /// With `{id}` where the object's id goes.
+    /// With `{id}` where the object's id goes (`{key}` for a flag's key).
     path: &'static str,
     body: Payload,
     object: Object,
@@ -279,9 +296,55 @@ fn rows() -> Vec<Row> {
             Object::Nothing,
             rules::anyone_done,
         ),
-        // A new route without an owner goes here, with its oracle in
-        // `rules`; then regenerate the tables (see the top of access_matrix.rs).
+        row(
+            Method::GET,
+            "/api/v1/features",
+            Payload::None,
+            Object::Nothing,
+            rules::everybody,
+        ),
+        row(
+            Method::GET,
+            "/api/v1/admin/feature-flags",
+            Payload::None,
+            Object::Nothing,
+            rules::administrators,
+        ),
+        row(
+            Method::POST,
+            "/api/v1/admin/feature-flags",
+            Payload::Json(r#"{"key":"{id}","description":"Canari.","rolloutPercent":15}"#),
+            Object::Flag(Flag::Fresh),
+            rules::create_flag,
+        ),
     ]);
+    for flag in [Flag::Stored, Flag::Nobody] {
+        rows.extend([
+            row(
+                Method::GET,
+                "/api/v1/admin/feature-flags/{key}",
+                Payload::None,
+                Object::Flag(flag),
+                rules::flag,
+            ),
+            row(
+                Method::PATCH,
+                "/api/v1/admin/feature-flags/{key}",
+                Payload::Json(r#"{"version":0,"rolloutPercent":30}"#),
+                Object::Flag(flag),
+                rules::flag,
+            ),
+            row(
+                Method::DELETE,
+                "/api/v1/admin/feature-flags/{key}",
+                Payload::None,
+                Object::Flag(flag),
+                rules::delete_flag,
+            ),
+        ]);
+    }
+    // A new route without an owner goes here, with its oracle in `rules`;
+    // then regenerate the tables (see the top of access_matrix.rs).
     rows
 }
 
@@ -292,7 +355,7 @@ fn rows() -> Vec<Row> {
 /// authorisation": `two_factor_required` only when the role would do) and
 /// the API guide (moderation, statistics, administration, notifications).
 mod rules {
-    use super::{Answer, Caller, Inbox, Object, Report, Role, Whose};
+    use super::{Answer, Caller, Flag, Inbox, Object, Report, Role, Whose};
 
     type Check = Result<(), Answer>;
 
@@ -374,6 +437,35 @@ mod rules {
     /// know who read one's data is everyone's, staff included).
     pub(super) fn anyone(c: Caller, _: Object) -> Answer {
         answer(logged_in(c), Answer::Ok)
+    }
+
+    /// One's feature flags: everybody, visitors included (they get the
+    /// flags on for everybody).
+    pub(super) fn everybody(_: Caller, _: Object) -> Answer {
+        Answer::Ok
+    }
+
+    /// Creating a feature flag: administrators and above.
+    pub(super) fn create_flag(c: Caller, _: Object) -> Answer {
+        answer(acts_as(c, Role::Administrator), Answer::Created)
+    }
+
+    /// A feature flag, read or changed: administrators and above; a key
+    /// no flag has is 404 to them.
+    pub(super) fn flag(c: Caller, object: Object) -> Answer {
+        let checks = acts_as(c, Role::Administrator).and(match object {
+            Object::Flag(Flag::Nobody) => Err(Answer::NotFound),
+            _ => Ok(()),
+        });
+        answer(checks, Answer::Ok)
+    }
+
+    /// Deleting a feature flag: as [`flag`], answered 204.
+    pub(super) fn delete_flag(c: Caller, object: Object) -> Answer {
+        match flag(c, object) {
+            Answer::Ok => Answer::NoContent,
+            refusal => refusal,
+        }
     }
 
     /// Marking every notification of one's inbox read.
@@ -510,6 +602,23 @@ async fn notification(world: &World, people: &People, recipient: UserId) -> Stri
     stored.id.as_uuid().to_string()
 }
 
+/// A feature flag at version 0, off.
+fn stored_flag(key: &str) -> FeatureFlag {
+    let key = FlagKey::parse(key).unwrap();
+    FeatureFlag::create(
+        key.clone(),
+        FlagSettings {
+            description: FlagDescription::parse("Canari.").unwrap(),
+            enabled: false,
+            rollout: Rollout::NONE,
+            group: key,
+            regions: std::collections::BTreeSet::new(),
+            roles: std::collections::BTreeSet::new(),
+        },
+        time::macros::datetime!(2026-11-29 09:00 UTC),
+    )
+}
+
 /// The id the row's path names, for the caller in position `caller`.
 async fn object_id(world: &World, people: &People, caller: usize, object: Object) -> String {
     let me = people.id(caller);
@@ -529,6 +638,13 @@ async fn object_id(world: &World, people: &People, caller: usize, object: Object
             notification(world, people, me.unwrap_or(people.owner)).await
         }
         Object::Notification(Inbox::Another) => notification(world, people, people.owner).await,
+        Object::Flag(which) => {
+            let key = format!("f{}", rr_domain::Uuid::now_v7().simple());
+            if which == Flag::Stored {
+                world.flag_store.put(stored_flag(&key));
+            }
+            key
+        }
     }
 }
 
@@ -541,7 +657,8 @@ struct Outcome {
 }
 
 async fn call(app: &impl TestApp, row: &Row, id: &str, token: Option<&str>) -> String {
-    let path = row.path.replace("{id}", id);
+    // Flags are named by their key.
+    let path = row.path.replace("{id}", id).replace("{key}", id);
     observed(&exchange(app, &row.method, &path, row.body, id, token).await)
 }
 
@@ -625,8 +742,9 @@ fn render(rows: &[Row], outcomes: &[Outcome]) -> String {
          **SA** super-administrator, with two-factor authentication or without it (*no 2FA*).\n\n\
          Each report is fresh, made by a citizen; on a comment, the comment is visible. Each \
          notification is fresh. `GET /api/v1/admin/accounts/{id}` reads another account of \
-         each role, the caller's own, and an id no account has.\n\n\
-         Answers: **200** / **204** done; 401 no token; 403 `forbidden` (the role is not \
+         each role, the caller's own, and an id no account has. Each feature flag is fresh \
+         (created, or stored at version 0 before the call), and so is each key no flag has.\n\n\
+         Answers: **200** / **201** / **204** done; 401 no token; 403 `forbidden` (the role is not \
          enough, or the object is one the caller may not act on) or `two_factor_required` \
          (the role would do, without its second factor); 404 no such object, or another \
          account's notification; 409 no longer open.\n",

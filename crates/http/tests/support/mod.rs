@@ -133,6 +133,12 @@ pub struct World {
     /// The breach register, over the fixture's accounts (its reads are
     /// journaled in [`World::accounts`]' journal).
     pub breaches: Arc<rr_application::test_util::FakeBreachRegister>,
+    /// Where feature flags are stored (what another node would have
+    /// written goes straight here).
+    pub flag_store: Arc<rr_application::test_util::FakeFeatureFlags>,
+    /// The feature flags on [`World::flag_store`]: one service, so its
+    /// snapshot is the one the application answers from.
+    pub feature_flags: rr_application::services::FeatureFlagService,
 }
 
 impl World {
@@ -166,7 +172,17 @@ impl World {
         let breaches = Arc::new(rr_application::test_util::FakeBreachRegister::new(
             fx.users.clone(),
         ));
+        let flag_store = Arc::new(rr_application::test_util::FakeFeatureFlags::default());
+        let feature_flags = rr_application::services::FeatureFlagService::new(
+            rr_application::services::FeatureFlagPorts {
+                flags: flag_store.clone(),
+                audit: fx.audit.clone(),
+                clock: fx.clock.clone(),
+            },
+        );
         Self {
+            flag_store,
+            feature_flags,
             breaches,
             erasure,
             accounts,
@@ -333,6 +349,7 @@ impl World {
                     clock: fx.clock.clone(),
                 },
             ),
+            feature_flags: self.feature_flags.clone(),
             auth_rate_limit: ClientRateLimit::new(6_000, 1_000, false),
             metrics: Metrics::new().unwrap(),
             version: VersionInfo {

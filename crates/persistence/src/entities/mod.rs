@@ -9,6 +9,7 @@ pub(crate) mod comment;
 pub(crate) mod consent;
 pub(crate) mod data_export;
 pub(crate) mod favourite;
+pub(crate) mod feature_flag;
 pub(crate) mod moderation_entry;
 pub(crate) mod notification;
 pub(crate) mod one_time_token;

@@ -12,6 +12,7 @@ mod breaches;
 mod comments;
 mod data_exports;
 mod engagement;
+mod feature_flags;
 mod instant;
 mod moderation;
 mod notifications;
@@ -29,6 +30,7 @@ pub(crate) use breaches::{breach_row, into_breach};
 pub(crate) use comments::{comment_row, into_comment};
 pub(crate) use data_exports::{export_row, into_export};
 pub(crate) use engagement::{ItemRow, into_progress_item, marks};
+pub(crate) use feature_flags::{flag_row, into_flag};
 pub(crate) use instant::{from_column, to_column};
 pub(crate) use moderation::{
     into_logged, into_report, into_target, log_row, report_row, target_columns,

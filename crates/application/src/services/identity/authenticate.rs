@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use rr_domain::identity::{AuthenticatedActor, Role, SessionId, UserId};
+use rr_domain::features::Audience;
+use rr_domain::identity::{AuthenticatedActor, Region, Role, SessionId, UserId};
 use time::OffsetDateTime;
 
 use super::{IdentityService, std_duration};
@@ -22,6 +23,8 @@ pub(super) struct Check {
     pub(super) accepted_policy: Arc<str>,
     /// Whether the account restricted its processing (GDPR Art. 18).
     pub(super) restricted: bool,
+    /// The account's region, for the feature flags that target regions.
+    region: Option<Region>,
 }
 
 impl Check {
@@ -35,6 +38,7 @@ impl Check {
             allowed: false,
             accepted_policy: Arc::from(""),
             restricted: false,
+            region: None,
         }
     }
 }
@@ -94,6 +98,27 @@ impl IdentityService {
         Ok(self.check_token(access_token).await?.0)
     }
 
+    /// Whom the feature flags are evaluated for: the account an access token
+    /// stands for, with its role and region as the session check read them
+    /// (so a region changed through another process is seen within the
+    /// session check interval, like a role change). No database round trip
+    /// beyond the session check's.
+    ///
+    /// An account that restricted its processing (GDPR Art. 18) is
+    /// evaluated without its region: its data is only kept, not used to
+    /// choose what it is shown; it gets the flags that target no region.
+    ///
+    /// # Errors
+    /// As [`Self::authenticate`].
+    pub async fn audience(&self, access_token: &str) -> Result<Audience, AppError> {
+        let (actor, check) = self.check_token(access_token).await?;
+        Ok(Audience::Account {
+            user: actor.user_id,
+            role: actor.role,
+            region: if check.restricted { None } else { check.region },
+        })
+    }
+
     /// [`Self::authenticate`], with what the session check said.
     pub(super) async fn check_token(
         &self,
@@ -144,6 +169,7 @@ impl IdentityService {
                 allowed: session.revoked_at.is_none() && user.status.is_active_at(now),
                 accepted_policy: Arc::from(user.policy_version.as_str()),
                 restricted: user.restricted_since.is_some(),
+                region: user.region,
             },
             None => Check::refused(now, session.user_id),
         })

@@ -147,6 +147,11 @@ impl IdentityService {
             }
             Err(err) => return Err(err.into()),
         }
+        if changed.contains(&"region") {
+            // The session checks cached here carry the region the feature
+            // flags are evaluated with: a move applies on this node at once.
+            self.gate.forget_account(user.id);
+        }
         // The objection and the consent are privacy choices: recorded in the
         // consent history with the account's state, as through
         // `PUT /api/v1/me/consents` (the update above leaves them alone).
