@@ -149,6 +149,36 @@ impl Drop for TestDatabase {
 /// # Errors
 /// When the database cannot be reached or read.
 pub async fn dump_database(url: &str) -> Result<String, DbErr> {
+    let mut dump = String::new();
+    for table in every_row(url).await? {
+        for row in table.rows {
+            let values: Vec<String> = row
+                .into_iter()
+                .map(|value| {
+                    value.map_or_else(
+                        || "NULL".to_owned(),
+                        |bytes| String::from_utf8_lossy(&bytes).into_owned(),
+                    )
+                })
+                .collect();
+            dump.push_str(&format!("{}: {}\n", table.name, values.join(" | ")));
+        }
+    }
+    Ok(dump)
+}
+
+/// One table as [`every_row`] reads it.
+struct TableRows {
+    name: String,
+    columns: Vec<String>,
+    /// Each row's values, in the order of `columns`, as their bytes.
+    rows: Vec<Vec<Option<Vec<u8>>>>,
+}
+
+/// Every row of every table of the database at `url`, walking the live
+/// schema (SQLite's FTS5 shadow tables included), each value cast to bytes
+/// whatever its type.
+async fn every_row(url: &str) -> Result<Vec<TableRows>, DbErr> {
     let conn = SeaDatabase::connect(url).await?;
     let backend = conn.get_database_backend();
     let (tables, columns, quote, bytes) = match backend {
@@ -178,7 +208,7 @@ pub async fn dump_database(url: &str) -> Result<String, DbErr> {
                 .collect::<Result<Vec<_>, _>>()
         }
     };
-    let mut dump = String::new();
+    let mut every = Vec::new();
     for table in names(tables.to_owned()).await? {
         let columns = names(columns.replace("{table}", &table)).await?;
         let select = columns
@@ -191,22 +221,22 @@ pub async fn dump_database(url: &str) -> Result<String, DbErr> {
                 backend,
                 format!("SELECT {select} FROM {quote}{table}{quote}"),
             ))
-            .await?;
-        for row in rows {
-            let values = (0..columns.len())
-                .map(|index| {
-                    let value: Option<Vec<u8>> = row.try_get_by_index(index)?;
-                    Ok(value.map_or_else(
-                        || "NULL".to_owned(),
-                        |bytes| String::from_utf8_lossy(&bytes).into_owned(),
-                    ))
-                })
-                .collect::<Result<Vec<_>, DbErr>>()?;
-            dump.push_str(&format!("{table}: {}\n", values.join(" | ")));
-        }
+            .await?
+            .iter()
+            .map(|row| {
+                (0..columns.len())
+                    .map(|index| row.try_get_by_index::<Option<Vec<u8>>>(index))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        every.push(TableRows {
+            name: table,
+            columns,
+            rows,
+        });
     }
     conn.close().await?;
-    Ok(dump)
+    Ok(every)
 }
 
 /// One value stored in the database: where, and its bytes (`None` for `NULL`).
@@ -228,60 +258,18 @@ pub struct StoredValue {
 /// # Errors
 /// When the database cannot be reached or read.
 pub async fn stored_values(url: &str) -> Result<Vec<StoredValue>, DbErr> {
-    let conn = SeaDatabase::connect(url).await?;
-    let backend = conn.get_database_backend();
-    let (tables, columns, quote, bytes) = match backend {
-        DbBackend::MySql => (
-            "SELECT CAST(TABLE_NAME AS CHAR) FROM information_schema.TABLES \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
-            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION",
-            '`',
-            "BINARY",
-        ),
-        _ => (
-            "SELECT name FROM sqlite_master \
-             WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
-            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid",
-            '"',
-            "BLOB",
-        ),
-    };
-    let names = |sql: String| {
-        let conn = &conn;
-        async move {
-            conn.query_all_raw(Statement::from_string(backend, sql))
-                .await?
-                .iter()
-                .map(|row| row.try_get_by_index::<String>(0))
-                .collect::<Result<Vec<_>, _>>()
-        }
-    };
     let mut values = Vec::new();
-    for table in names(tables.to_owned()).await? {
-        let columns = names(columns.replace("{table}", &table)).await?;
-        let select = columns
-            .iter()
-            .map(|column| format!("CAST({quote}{column}{quote} AS {bytes})"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let rows = conn
-            .query_all_raw(Statement::from_string(
-                backend,
-                format!("SELECT {select} FROM {quote}{table}{quote}"),
-            ))
-            .await?;
-        for row in rows {
-            for (index, column) in columns.iter().enumerate() {
+    for table in every_row(url).await? {
+        for row in table.rows {
+            for (column, bytes) in table.columns.iter().zip(row) {
                 values.push(StoredValue {
-                    table: table.clone(),
+                    table: table.name.clone(),
                     column: column.clone(),
-                    bytes: row.try_get_by_index(index)?,
+                    bytes,
                 });
             }
         }
     }
-    conn.close().await?;
     Ok(values)
 }
 
