@@ -23,6 +23,12 @@ pub enum PersistenceError {
     /// A migration failed.
     #[error("migration failed")]
     Migrate(#[source] DbErr),
+    /// A statement failed.
+    #[error("the database refused a statement")]
+    Query(#[source] DbErr),
+    /// Restored rows do not fit the target database.
+    #[error("{0}")]
+    Restore(String),
 }
 
 /// Gives a database error its meaning for the application.

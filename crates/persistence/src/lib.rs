@@ -12,6 +12,7 @@
 //! [`bulk`] writes synthetic data sets in bulk (`rr-server seed`).
 //! Attachments' content is kept apart, in files: [`FsBlobStore`].
 
+pub mod backup;
 mod blob_store;
 pub mod bulk;
 mod connect;

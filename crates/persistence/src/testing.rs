@@ -320,3 +320,31 @@ pub async fn query(url: &str, sql: &str) -> Result<Vec<Vec<String>>, DbErr> {
     conn.close().await?;
     Ok(result)
 }
+
+/// Every table a backup holds, with every row read the way a backup reads
+/// it (typed, engine-independent: instants as microseconds, dates as day
+/// numbers, booleans as integers), rows sorted: two databases with equal
+/// results hold the same data, whatever their engines.
+///
+/// # Errors
+/// When the database cannot be reached or read.
+pub async fn logical_rows(
+    url: &str,
+) -> Result<std::collections::BTreeMap<String, Vec<String>>, crate::PersistenceError> {
+    let database = crate::Database::connect(&test_settings(url)).await?;
+    let snapshot = database.snapshot().await?;
+    let mut tables = std::collections::BTreeMap::new();
+    for table in snapshot.tables() {
+        let mut rows = Vec::new();
+        snapshot
+            .stream_table(table, |row| {
+                rows.push(format!("{row:?}"));
+                Ok(())
+            })
+            .await?;
+        rows.sort();
+        tables.insert(table.name.clone(), rows);
+    }
+    snapshot.finish().await?;
+    Ok(tables)
+}

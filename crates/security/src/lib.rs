@@ -23,6 +23,7 @@
 //! (`from_material`); [`generate_development_keys`] makes a local set.
 
 mod access_tokens;
+pub mod backup;
 mod blind_index;
 mod field_cipher;
 mod keys;

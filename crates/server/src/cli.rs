@@ -70,6 +70,12 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::gdpr::GdprAction,
     },
+    /// Encrypted, signed backups: make the keys, back up, verify, restore.
+    Backup {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::backup::BackupAction,
+    },
     /// Fill the database with a synthetic French data set for load tests
     /// (never in production). Applies the migrations first.
     Seed(crate::seed::SeedArgs),
@@ -179,6 +185,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Audit { action }) => audit(&settings, action).await,
         Some(Command::Gdpr { action }) => crate::gdpr::run(&settings, action).await,
         Some(Command::Seed(args)) => crate::seed::run(&settings, args).await,
+        Some(Command::Backup { action }) => crate::backup::run(&settings, action).await,
         Some(Command::Openapi) => Ok(()),
     }
 }

@@ -7,6 +7,7 @@
 //! Entry points: [`settings::load`], [`telemetry::init`], [`Application::build`],
 //! and [`cli`] for the command line.
 
+pub mod backup;
 pub mod cli;
 mod exports;
 pub mod gdpr;

@@ -55,6 +55,9 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// `[features]`: feature flags, evaluated from each node's memory.
     pub features: FeatureSettings,
+    /// `[backup]`: the keys backups are encrypted to and signed with.
+    #[serde(default)]
+    pub backup: crate::backup::BackupSettings,
 }
 
 /// `[features]`: feature flags (ADR 0028). Each API node answers from the
