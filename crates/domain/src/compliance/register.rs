@@ -476,9 +476,11 @@ pub fn processing_register(
             "Journal d'audit chaîné par empreintes (falsification détectable) ; journal des \
              lectures de données personnelles par le personnel, visible par la personne",
             "Aucune donnée personnelle dans les journaux techniques (ni adresse, ni jeton, ni IP complète)",
-            "Transport chiffré (TLS), en-têtes de sécurité, liste blanche CORS, tailles et durées \
-             de requête bornées",
-            "Sauvegardes chiffrées vers une clé publique dont la clé privée reste hors du serveur",
+            "Transport chiffré (TLS), en-têtes de sécurité, tailles et durées de requête bornées",
+            "Sauvegardes quotidiennes chiffrées vers une clé publique dont la clé privée reste hors \
+             du serveur, et signées ; conservées 14 jours, les clés de données des comptes à part, \
+             dans un trousseau conservé 3 jours : un effacement atteint toutes les sauvegardes en \
+             4 jours au plus",
             "Statistiques en chiffres agrégés avec masquage des petites cases et des cases \
              complémentaires",
         ],
