@@ -87,8 +87,12 @@ pub async fn restore(
     let identities = Arc::new(identities);
     let data = checked(input, key, KIND_DATA)?;
     let keys = checked(keyring, key, KIND_KEYRING)?;
+    let taken = |header: &rr_security::backup::ContainerHeader| {
+        OffsetDateTime::parse(&header.created_at, &Rfc3339)
+            .with_context(|| format!("the date of {} {}", header.kind, header.backup_id))
+    };
     anyhow::ensure!(
-        keys.header.created_at >= data.header.created_at,
+        taken(&keys.header)? >= taken(&data.header)?,
         "the keyring {} ({}) is older than the backup ({}): use the newest keyring",
         keyring.display(),
         keys.header.created_at,
