@@ -73,7 +73,7 @@ measured deep "$BIN" backup verify --input "$BACKUP" --signing-public-key "$WORK
     --identity "$WORK/identity.txt"
 RR_DATABASE__URL=$SCRATCH measured restore "$BIN" backup restore --input "$BACKUP" \
     --identity "$WORK/identity.txt" --signing-public-key "$WORK/signing.pem.pub"
-tail -n 4 "$WORK/restore.out"
+cat "$WORK/restore.out"
 
 BACKUP_SIZE=$(stat -c %s "$BACKUP")
 KEYRING_SIZE=$(stat -c %s "$BACKUP.keyring")

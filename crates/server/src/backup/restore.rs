@@ -34,6 +34,8 @@ const KEY_BATCH: usize = 1_000;
 #[derive(Debug)]
 pub struct Restored {
     manifest: Manifest,
+    /// How long each table took to load.
+    timings: HashMap<String, Duration>,
     keys: u64,
     erased: Vec<(UserId, ContentChoice)>,
     elapsed: Duration,
@@ -47,7 +49,14 @@ impl Restored {
     pub fn print(&self) -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
         for table in &self.manifest.tables {
-            writeln!(out, "{:<28} {:>12} rows", table.name, table.rows)?;
+            let took = self.timings.get(&table.name).copied().unwrap_or_default();
+            writeln!(
+                out,
+                "{:<28} {:>12} rows {:>8.1} s",
+                table.name,
+                table.rows,
+                took.as_secs_f64()
+            )?;
         }
         let rows: u64 = self.manifest.tables.iter().map(|t| t.rows).sum();
         writeln!(
@@ -119,7 +128,7 @@ pub async fn restore(
     prepare(&database, &data.header.schema_version, force).await?;
     let loader = database.loader().await?;
 
-    let manifest = load(&loader, input, &data, identities.clone())
+    let (manifest, timings) = load(&loader, input, &data, identities.clone())
         .await
         .context("the restore stopped part-way: the database holds a partial copy (run the restore again with --force)")?;
     let counts: HashMap<String, u64> = loader.counts().await?.into_iter().collect();
@@ -143,6 +152,7 @@ pub async fn restore(
     let erased = erase_again(settings, &database, &loader, &erasures).await?;
     Ok(Restored {
         manifest,
+        timings,
         keys: restored_keys,
         erased,
         elapsed: started.elapsed(),
@@ -284,13 +294,14 @@ async fn prepare(database: &Database, version: &str, force: bool) -> anyhow::Res
     Ok(())
 }
 
-/// Loads every table of the backup, a batch per transaction.
+/// Loads every table of the backup, a batch per transaction; returns the
+/// manifest and how long each table took.
 async fn load(
     loader: &Loader,
     input: &Path,
     data: &Verified,
     identities: Arc<Vec<age::x25519::Identity>>,
-) -> anyhow::Result<Manifest> {
+) -> anyhow::Result<(Manifest, HashMap<String, Duration>)> {
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Record>(8);
     let payload = data.payload_len();
     let progress = ProgressBar::new(payload);
@@ -317,11 +328,17 @@ async fn load(
     let mut current: Option<(String, Vec<Column>)> = None;
     let mut batch: Vec<Vec<Cell>> = Vec::new();
     let mut bytes = 0;
+    let mut timings = HashMap::new();
+    let mut table_started = Instant::now();
     let loaded = async {
         while let Some(record) = receiver.recv().await {
             match record {
                 Record::Table { name, columns } => {
                     flush(loader, current.as_ref(), &mut batch).await?;
+                    if let Some((done, _)) = &current {
+                        timings.insert(done.clone(), table_started.elapsed());
+                    }
+                    table_started = Instant::now();
                     let target = loader
                         .tables()
                         .iter()
@@ -348,7 +365,11 @@ async fn load(
                 Record::Begin { .. } | Record::Manifest(_) => {}
             }
         }
-        flush(loader, current.as_ref(), &mut batch).await
+        flush(loader, current.as_ref(), &mut batch).await?;
+        if let Some((done, _)) = &current {
+            timings.insert(done.clone(), table_started.elapsed());
+        }
+        anyhow::Ok(())
     }
     .await;
     // Stop the reader (it fails on its next send) before waiting for it.
@@ -356,7 +377,7 @@ async fn load(
     let read = reader.await?;
     progress.finish_and_clear();
     loaded?;
-    read
+    Ok((read?, timings))
 }
 
 async fn flush(
