@@ -224,29 +224,29 @@ fn refusal(result: anyhow::Result<()>) -> String {
     format!("{:#}", result.expect_err("refused"))
 }
 
-/// A copy of `backup` whose content is `backup`'s but whose manifest is
-/// `other`'s, sealed and signed again with the same keys: only the deep
-/// check can tell.
-fn with_foreign_manifest(keys: &Keys, backup: &Path, other: &Path) -> PathBuf {
-    use rr_security::backup::{
-        BackupSigningKey, BackupVerifyingKey, SealedWriter, open_payload, parse_identities,
-        parse_recipients, read_header, verify,
-    };
+/// Every record of the payload of the backup at `path`, decrypted with `keys`.
+fn records(keys: &Keys, path: &Path) -> Vec<Record> {
+    use rr_security::backup::{BackupVerifyingKey, open_payload, parse_identities, verify};
     let public =
         BackupVerifyingKey::from_public_key_pem(&std::fs::read_to_string(&keys.public).unwrap())
             .unwrap();
     let identities = parse_identities(&std::fs::read_to_string(&keys.identity).unwrap()).unwrap();
-    let records = |path: &Path| {
-        let verified = verify(path, &public).unwrap();
-        let mut frames = FrameReader::new(open_payload(path, &verified, &identities).unwrap());
-        let mut records = Vec::new();
-        while let Some(record) = frames.next_record().unwrap() {
-            records.push(record);
-        }
-        records
-    };
-    let mut forged = records(backup);
-    let foreign = records(other).pop().unwrap();
+    let verified = verify(path, &public).unwrap();
+    let mut frames = FrameReader::new(open_payload(path, &verified, &identities).unwrap());
+    let mut records = Vec::new();
+    while let Some(record) = frames.next_record().unwrap() {
+        records.push(record);
+    }
+    records
+}
+
+/// A copy of `backup` whose content is `backup`'s but whose manifest is
+/// `other`'s, sealed and signed again with the same keys: only the deep
+/// check can tell.
+fn with_foreign_manifest(keys: &Keys, backup: &Path, other: &Path) -> PathBuf {
+    use rr_security::backup::{BackupSigningKey, SealedWriter, parse_recipients, read_header};
+    let mut forged = records(keys, backup);
+    let foreign = records(keys, other).pop().unwrap();
     assert!(matches!(foreign, Record::Manifest(_)));
     *forged.last_mut().unwrap() = foreign;
     let path = keys.file("forged.rrbackup");
@@ -368,15 +368,8 @@ fn keys_like(keys: &Keys) -> Keys {
 
 /// The `users` rows of the data backup at `path`, as its payload holds them.
 fn users_in(keys: &Keys, path: &Path) -> Vec<Vec<rr_persistence::backup::Cell>> {
-    use rr_security::backup::{BackupVerifyingKey, open_payload, parse_identities, verify};
-    let public =
-        BackupVerifyingKey::from_public_key_pem(&std::fs::read_to_string(&keys.public).unwrap())
-            .unwrap();
-    let identities = parse_identities(&std::fs::read_to_string(&keys.identity).unwrap()).unwrap();
-    let verified = verify(path, &public).unwrap();
-    let mut frames = FrameReader::new(open_payload(path, &verified, &identities).unwrap());
     let (mut table, mut users) = (String::new(), Vec::new());
-    while let Some(record) = frames.next_record().unwrap() {
+    for record in records(keys, path) {
         match record {
             Record::Table { name, .. } => table = name,
             Record::Rows { rows } if table == "users" => users.extend(rows),

@@ -368,20 +368,6 @@ impl Database {
         shapes(&self.conn, self.engine()).await
     }
 
-    /// The last migration applied, if any.
-    ///
-    /// # Errors
-    /// [`PersistenceError::Migrate`] when the migrations table cannot be read.
-    pub async fn schema_version(&self) -> Result<Option<String>, PersistenceError> {
-        Ok(self
-            .migration_status()
-            .await?
-            .into_iter()
-            .filter(|m| m.applied)
-            .map(|m| m.name)
-            .next_back())
-    }
-
     /// A consistent, read-only view of the whole database for a backup: one
     /// transaction (a consistent snapshot on InnoDB, a read transaction on
     /// SQLite's write-ahead log) that writers do not wait for.

@@ -79,20 +79,7 @@ impl Created {
 
 /// `path` with `.partial` added: where a file is written until it is complete.
 fn partial(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".partial");
-    PathBuf::from(name)
-}
-
-/// Creates `path` readable by its owner only (encrypted, still nobody
-/// else's business), never over an existing file.
-fn private_file(path: &Path) -> anyhow::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("creating {}", path.display()))
+    super::with_suffix(path, ".partial")
 }
 
 /// Backs up the configured database into `output` and `keyring`.
@@ -136,7 +123,8 @@ pub async fn create(
     };
     let files = [partial(output), partial(keyring)];
     let open = |path: &Path, header: ContainerHeader| -> anyhow::Result<_> {
-        let file = private_file(path)?;
+        // Readable by its owner only: encrypted, still nobody else's business.
+        let file = super::create_new(path, 0o600)?;
         let sealed = SealedWriter::start(
             BufWriter::with_capacity(1 << 20, file),
             header,

@@ -168,8 +168,13 @@ pub async fn run(settings: &Settings, action: BackupAction) -> anyhow::Result<()
 /// `path` with `.keyring` added.
 #[must_use]
 pub fn keyring_path(path: &Path) -> PathBuf {
+    with_suffix(path, ".keyring")
+}
+
+/// `path` with `suffix` added to its file name.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
-    name.push(".keyring");
+    name.push(suffix);
     PathBuf::from(name)
 }
 
@@ -196,18 +201,23 @@ fn read_identities(file: &Path) -> anyhow::Result<Vec<age::x25519::Identity>> {
     parse_identities(&text).with_context(|| format!("the identity {}", file.display()))
 }
 
-/// Creates `path` for a secret: readable by its owner only, never over a
-/// file already there.
-fn write_new(path: &Path, content: &[u8], private: bool) -> anyhow::Result<()> {
+/// Creates `path` with permissions `mode`, never over a file already there.
+fn create_new(path: &Path, mode: u32) -> anyhow::Result<std::fs::File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, if private { 0o600 } else { 0o644 });
-    let mut file = options.open(path).with_context(|| {
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    options.open(path).with_context(|| {
         format!(
             "creating {} (an existing file is never replaced)",
             path.display()
         )
-    })?;
+    })
+}
+
+/// Writes a new key file: a secret readable by its owner only (`private`),
+/// or a public key readable by all.
+fn write_new(path: &Path, content: &[u8], private: bool) -> anyhow::Result<()> {
+    let mut file = create_new(path, if private { 0o600 } else { 0o644 })?;
     file.write_all(content)?;
     file.sync_all()?;
     Ok(())
@@ -232,11 +242,7 @@ fn keygen(identity: Option<&Path>, signing: Option<&Path>) -> anyhow::Result<()>
     if let Some(path) = signing {
         let key = BackupSigningKey::generate();
         let public = key.verifying_key();
-        let public_path = {
-            let mut name = path.as_os_str().to_owned();
-            name.push(".pub");
-            PathBuf::from(name)
-        };
+        let public_path = with_suffix(path, ".pub");
         write_new(path, key.to_pkcs8_pem()?.as_bytes(), true)?;
         write_new(&public_path, public.to_public_key_pem()?.as_bytes(), false)?;
         writeln!(out, "signing key written to {}", path.display())?;

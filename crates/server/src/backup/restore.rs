@@ -21,7 +21,7 @@ use time::format_description::well_known::Rfc3339;
 use super::format::{
     ERASED_TABLE, KEYS_TABLE, KIND_DATA, KIND_KEYRING, Manifest, Record, approximate_size,
 };
-use super::verify::read;
+use super::verify::{checked, read};
 use crate::settings::Settings;
 
 /// Rows and bytes per transaction.
@@ -94,8 +94,8 @@ pub async fn restore(
 ) -> anyhow::Result<Restored> {
     let started = Instant::now();
     let identities = Arc::new(identities);
-    let data = checked(input, key, KIND_DATA)?;
-    let keys = checked(keyring, key, KIND_KEYRING)?;
+    let data = checked_kind(input, key, KIND_DATA)?;
+    let keys = checked_kind(keyring, key, KIND_KEYRING)?;
     let taken = |header: &rr_security::backup::ContainerHeader| {
         OffsetDateTime::parse(&header.created_at, &Rfc3339)
             .with_context(|| format!("the date of {} {}", header.kind, header.backup_id))
@@ -125,8 +125,7 @@ pub async fn restore(
     let database = Database::connect(&database_settings)
         .await
         .context("opening the database")?;
-    prepare(&database, &data.header.schema_version, force).await?;
-    let loader = database.loader().await?;
+    let loader = prepare(&database, &data.header.schema_version, force).await?;
 
     let (manifest, timings) = load(&loader, input, &data, identities.clone())
         .await
@@ -159,9 +158,8 @@ pub async fn restore(
     })
 }
 
-fn checked(path: &Path, key: &BackupVerifyingKey, kind: &str) -> anyhow::Result<Verified> {
-    let verified = rr_security::backup::verify(path, key)
-        .with_context(|| format!("{} is refused", path.display()))?;
+fn checked_kind(path: &Path, key: &BackupVerifyingKey, kind: &str) -> anyhow::Result<Verified> {
+    let verified = checked(path, key)?;
     anyhow::ensure!(
         verified.header.kind == kind,
         "{} is a {}, not a {kind}",
@@ -260,8 +258,8 @@ async fn apply_keys(
 }
 
 /// Makes the database ready: an empty one migrated to `version`; a used
-/// one, with `force` and at `version`, emptied.
-async fn prepare(database: &Database, version: &str, force: bool) -> anyhow::Result<()> {
+/// one, with `force` and at `version`, emptied. Returns its loader.
+async fn prepare(database: &Database, version: &str, force: bool) -> anyhow::Result<Loader> {
     let migrations = database.migration_status().await?;
     let Some(position) = migrations.iter().position(|m| m.name == version) else {
         anyhow::bail!(
@@ -290,8 +288,9 @@ async fn prepare(database: &Database, version: &str, force: bool) -> anyhow::Res
         );
     }
     // The migrations wrote reference data; the backup holds it as it was.
-    database.loader().await?.empty_every_table().await?;
-    Ok(())
+    let loader = database.loader().await?;
+    loader.empty_every_table().await?;
+    Ok(loader)
 }
 
 /// Loads every table of the backup, a batch per transaction; returns the

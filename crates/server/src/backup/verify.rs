@@ -72,8 +72,7 @@ pub fn verify(
     key: &BackupVerifyingKey,
     identities: Option<&[age::x25519::Identity]>,
 ) -> anyhow::Result<Report> {
-    let verified = rr_security::backup::verify(path, key)
-        .with_context(|| format!("{} is refused", path.display()))?;
+    let verified = checked(path, key)?;
     let manifest = identities
         .map(|identities| {
             read(path, &verified, identities, |_| Ok(()), |_| {})
@@ -81,6 +80,14 @@ pub fn verify(
         })
         .transpose()?;
     Ok(Report { verified, manifest })
+}
+
+/// The signature check of the file at `path`, its refusal naming the file.
+///
+/// # Errors
+/// What failed: truncated, altered, signed by another key.
+pub fn checked(path: &Path, key: &BackupVerifyingKey) -> anyhow::Result<Verified> {
+    rr_security::backup::verify(path, key).with_context(|| format!("{} is refused", path.display()))
 }
 
 /// Decrypts the payload of a verified file and hands every table and row
@@ -120,7 +127,7 @@ pub fn read(
         let record = frames
             .next_record()?
             .context("the payload ends before its manifest")?;
-        progress(frames_read(&frames));
+        progress(frames.input().read);
         match record {
             Record::Manifest(manifest) => break manifest,
             Record::Begin { .. } => anyhow::bail!("a second beginning in the payload"),
@@ -145,10 +152,6 @@ pub fn read(
     let read: Vec<TableEntry> = frames.tables();
     check_manifest(&manifest, header.backup_id, &read).map_err(anyhow::Error::msg)?;
     Ok(manifest)
-}
-
-fn frames_read(frames: &FrameReader<Counting>) -> u64 {
-    frames.input().read
 }
 
 /// Counts the bytes read through it.
