@@ -104,7 +104,11 @@ impl Database {
             .min_connections(settings.min_connections)
             .connect_timeout(Duration::from_millis(settings.connect_timeout_ms))
             .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
-            .test_before_acquire(true)
+            // A pooled MariaDB connection may have been closed by the server
+            // (restart, `wait_timeout`): test it before handing it out. A SQLite
+            // connection is a file handle that cannot go stale, and testing it
+            // costs a round trip to its worker thread before every query.
+            .test_before_acquire(engine == Engine::MariaDb)
             .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
