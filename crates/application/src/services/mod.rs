@@ -10,6 +10,7 @@ pub mod erasure;
 pub mod feature_flags;
 mod health;
 pub mod identity;
+mod memo;
 pub mod moderation;
 pub mod notifications;
 pub mod privacy;

@@ -3,7 +3,6 @@
 //! `rr_domain::resource::{can_view, can_edit}`; what a caller may not see is
 //! [`AppError::NotFound`].
 
-mod cache;
 mod catalogue;
 mod commands;
 mod lifecycle;
@@ -22,11 +21,12 @@ use rr_domain::resource::{Lifecycle, ResourceFacts, ResourceId, can_view};
 
 use crate::AppError;
 use crate::ports::{
-    AuditEvent, AuditLog, Clock, Consultation, ModerationLog, Notifier, ReferenceDataRepository,
-    ResourceAuthor, ResourceCatalogue, ResourceRecord, ResourceRepository, StatisticsRecorder,
-    UserRepository,
+    AuditEvent, AuditLog, CatalogueEntry, CatalogueQuery, Clock, Consultation, ModerationLog,
+    Notifier, ReferenceDataRepository, ResourceAuthor, ResourceCatalogue, ResourceRecord,
+    ResourceRepository, StatisticsRecorder, UserRepository,
 };
 use crate::services::WriteLimiter;
+use crate::services::memo::Memo;
 
 /// Longest page of a listing.
 pub const MAX_PAGE: u64 = 100;
@@ -64,7 +64,11 @@ pub struct ResourcePorts {
 #[derive(Clone)]
 pub struct ResourceService {
     ports: ResourcePorts,
-    visitor_pages: Arc<cache::VisitorPages>,
+    /// Visitors' catalogue pages: visitors all see the same public
+    /// catalogue, and the same few pages (the first ones, popular searches)
+    /// over and over. Logged-in accounts are never served from it: their
+    /// lists include restricted resources and those shared with them.
+    visitor_pages: Arc<Memo<CatalogueQuery, [CatalogueEntry]>>,
 }
 
 impl std::fmt::Debug for ResourceService {
@@ -154,7 +158,7 @@ impl ResourceService {
     pub fn new(ports: ResourcePorts) -> Self {
         Self {
             ports,
-            visitor_pages: Arc::new(cache::VisitorPages::new(time::Duration::ZERO, 0)),
+            visitor_pages: Arc::new(Memo::off()),
         }
     }
 
@@ -166,7 +170,7 @@ impl ResourceService {
     #[must_use]
     pub fn with_visitor_pages(mut self, ttl: std::time::Duration, capacity: usize) -> Self {
         let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
-        self.visitor_pages = Arc::new(cache::VisitorPages::new(ttl, capacity));
+        self.visitor_pages = Arc::new(Memo::new(ttl, capacity));
         self
     }
 

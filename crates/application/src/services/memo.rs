@@ -1,70 +1,74 @@
-//! A short-lived memory of visitors' catalogue pages.
+//! A short-lived memory of answers that many requests share.
 //!
-//! Visitors all see the same public catalogue, and the same few pages (the
-//! first ones, popular searches) are asked for over and over. Each answer is
-//! kept for a configured time (a couple of seconds by default), so that a
-//! burst of identical requests costs one query; what changes meanwhile (a
-//! resource published, suspended or deleted) shows in visitors' lists once
-//! the answer expires. Requests that miss together wait for one query rather
-//! than each running its own; once an answer has expired, the first request
-//! asks again while the others are still given the expired answer (stale
-//! while revalidating, 30 s past its time at most), so that a slow query does
-//! not stall every visitor each time its answer expires. Logged-in accounts are
-//! never served from it: their lists include restricted resources and those
-//! shared with them.
+//! Some reads are asked for over and over with the same answer for everyone:
+//! the first pages of the visitors' catalogue, the lists of categories and
+//! resource types. Each answer is kept for a configured time, so that a burst
+//! of identical requests costs one query; what changes meanwhile shows once
+//! the answer expires (or at once, where the change goes through the service
+//! that keeps the memo and it [forgets](Memo::forget) the answer). Requests
+//! that miss together wait for one query rather than each running its own;
+//! once an answer has expired, the first request asks again while the others
+//! are still given the expired answer (stale while revalidating, 30 s past
+//! its time at most), so that a slow query does not stall every request each
+//! time its answer expires.
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use futures_util::lock::Mutex as AsyncMutex;
 use time::{Duration, OffsetDateTime};
 
-use crate::ports::{CatalogueEntry, CatalogueQuery};
-
-/// A page, once fetched.
-type Page = Arc<[CatalogueEntry]>;
-
 /// How long past its time an answer may still be given while the next one
 /// is being read (a slow query on a loaded database).
 const STALE_GRACE: Duration = Duration::seconds(30);
 
-/// The answer to one question: the last page fetched and when, and the
-/// lock of whoever fetches it.
-#[derive(Debug, Default)]
-struct Slot {
-    page: Mutex<Option<(OffsetDateTime, Page)>>,
+/// The answer to one question: the last one fetched and when, and the lock
+/// of whoever fetches it.
+#[derive(Debug)]
+struct Slot<V: ?Sized> {
+    answer: Mutex<Option<(OffsetDateTime, Arc<V>)>>,
     fetching: AsyncMutex<()>,
 }
 
-impl Slot {
-    fn page(&self) -> Option<(OffsetDateTime, Page)> {
-        self.page
+impl<V: ?Sized> Default for Slot<V> {
+    fn default() -> Self {
+        Self {
+            answer: Mutex::new(None),
+            fetching: AsyncMutex::new(()),
+        }
+    }
+}
+
+impl<V: ?Sized> Slot<V> {
+    fn answer(&self) -> Option<(OffsetDateTime, Arc<V>)> {
+        self.answer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     }
 
-    fn keep(&self, at: OffsetDateTime, page: &Page) {
+    fn keep(&self, at: OffsetDateTime, answer: &Arc<V>) {
         *self
-            .page
+            .answer
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((at, Arc::clone(page)));
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((at, Arc::clone(answer)));
     }
 }
 
-/// Visitors' answers, by question.
+/// Answers of type `V` by question `K`, each kept for `ttl`.
 #[derive(Debug)]
-pub(super) struct VisitorPages {
+pub(crate) struct Memo<K, V: ?Sized> {
     ttl: Duration,
     capacity: usize,
-    slots: Mutex<HashMap<CatalogueQuery, Arc<Slot>>>,
+    slots: Mutex<HashMap<K, Arc<Slot<V>>>>,
 }
 
-impl VisitorPages {
+impl<K: Eq + Hash + Clone, V: ?Sized> Memo<K, V> {
     /// Keeps answers for `ttl`, `capacity` questions at most; a zero `ttl`
     /// or `capacity` keeps nothing.
-    pub(super) fn new(ttl: Duration, capacity: usize) -> Self {
+    pub(crate) fn new(ttl: Duration, capacity: usize) -> Self {
         Self {
             ttl,
             capacity,
@@ -72,72 +76,85 @@ impl VisitorPages {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<CatalogueQuery, Arc<Slot>>> {
+    /// A memo that keeps nothing: every request fetches.
+    pub(crate) fn off() -> Self {
+        Self::new(Duration::ZERO, 0)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Arc<Slot<V>>>> {
         self.slots
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The slot of `query`, made if none is. When full, the slots whose
+    /// The slot of `question`, made if none is. When full, the slots whose
     /// answer is past serving go first, then all of them: memory stays
     /// bounded.
-    fn slot(&self, query: &CatalogueQuery, now: OffsetDateTime) -> Arc<Slot> {
+    fn slot(&self, question: &K, now: OffsetDateTime) -> Arc<Slot<V>> {
         let mut slots = self.lock();
-        if let Some(slot) = slots.get(query) {
+        if let Some(slot) = slots.get(question) {
             return Arc::clone(slot);
         }
         if slots.len() >= self.capacity {
             let horizon = self.ttl + STALE_GRACE;
-            slots.retain(|_, slot| slot.page().is_some_and(|(at, _)| now - at < horizon));
+            slots.retain(|_, slot| slot.answer().is_some_and(|(at, _)| now - at < horizon));
             if slots.len() >= self.capacity {
                 slots.clear();
             }
         }
         let slot = Arc::new(Slot::default());
-        slots.insert(query.clone(), Arc::clone(&slot));
+        slots.insert(question.clone(), Arc::clone(&slot));
         slot
     }
 
-    /// The answer to `query` at `now`: the kept one while fresh; once
+    /// Drops the answer to `question`: the next request fetches it. A fetch
+    /// already under way when this is called may still keep what it read
+    /// before, for `ttl` at most.
+    pub(crate) fn forget(&self, question: &K) {
+        self.lock().remove(question);
+    }
+
+    /// The answer to `question` at `now`: the kept one while fresh; once
     /// expired, the kept one again while another request fetches the next
     /// ([`STALE_GRACE`] at most); otherwise `fetch`'s, kept for the others.
     /// A failed fetch is not kept: the next request tries again.
-    pub(super) async fn get_or_fetch<E, F>(
+    pub(crate) async fn get_or_fetch<T, E, F>(
         &self,
-        query: &CatalogueQuery,
+        question: &K,
         now: OffsetDateTime,
         fetch: F,
-    ) -> Result<Page, E>
+    ) -> Result<Arc<V>, E>
     where
-        F: Future<Output = Result<Vec<CatalogueEntry>, E>>,
+        F: Future<Output = Result<T, E>>,
+        Arc<V>: From<T>,
     {
         if self.ttl <= Duration::ZERO || self.capacity == 0 {
-            return fetch.await.map(Page::from);
+            return fetch.await.map(Arc::from);
         }
-        let slot = self.slot(query, now);
-        if let Some((at, page)) = slot.page() {
+        let slot = self.slot(question, now);
+        if let Some((at, answer)) = slot.answer() {
             let age = now - at;
             if age < self.ttl {
-                return Ok(page);
+                return Ok(answer);
             }
             match slot.fetching.try_lock() {
                 // Someone is asking again: the expired answer will do.
-                None if age < self.ttl + STALE_GRACE => return Ok(page),
+                None if age < self.ttl + STALE_GRACE => return Ok(answer),
                 None => {}
                 Some(_fetching) => {
-                    let fetched: Page = fetch.await?.into();
+                    let fetched = Arc::from(fetch.await?);
                     slot.keep(now, &fetched);
                     return Ok(fetched);
                 }
             }
         }
         let _fetching = slot.fetching.lock().await;
-        if let Some((at, page)) = slot.page()
+        if let Some((at, answer)) = slot.answer()
             && now - at < self.ttl
         {
-            return Ok(page);
+            return Ok(answer);
         }
-        let fetched: Page = fetch.await?.into();
+        let fetched = Arc::from(fetch.await?);
         slot.keep(now, &fetched);
         Ok(fetched)
     }
@@ -148,33 +165,22 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::ports::{CatalogueAudience, CatalogueSort};
 
-    fn query(limit: u64) -> CatalogueQuery {
-        CatalogueQuery {
-            audience: CatalogueAudience::Visitor,
-            category: None,
-            resource_type: None,
-            relation_types: Vec::new(),
-            author: None,
-            created_from: None,
-            created_before: None,
-            text: None,
-            sort: CatalogueSort::Newest,
-            after: None,
-            limit,
-        }
+    type Pages = Memo<u64, [u64]>;
+
+    fn query(limit: u64) -> u64 {
+        limit
     }
 
     /// A fetch that counts its runs.
-    async fn fetch(runs: &AtomicUsize) -> Result<Vec<CatalogueEntry>, ()> {
+    async fn fetch(runs: &AtomicUsize) -> Result<Vec<u64>, ()> {
         runs.fetch_add(1, Ordering::SeqCst);
         Ok(Vec::new())
     }
 
     #[tokio::test]
     async fn an_answer_lives_for_its_time_only() {
-        let pages = VisitorPages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(Duration::seconds(2), 10);
         let runs = AtomicUsize::new(0);
         let t0 = OffsetDateTime::UNIX_EPOCH;
         for (limit, at) in [(20, 0), (20, 1), (21, 1), (20, 2)] {
@@ -188,7 +194,7 @@ mod tests {
 
     #[tokio::test]
     async fn requests_that_miss_together_share_one_fetch() {
-        let pages = VisitorPages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(Duration::seconds(2), 10);
         let runs = AtomicUsize::new(0);
         let now = OffsetDateTime::UNIX_EPOCH;
         let slow = async {
@@ -205,7 +211,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_expired_answer_is_served_while_one_request_asks_again() {
-        let pages = VisitorPages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(Duration::seconds(2), 10);
         let runs = AtomicUsize::new(0);
         let t0 = OffsetDateTime::UNIX_EPOCH;
         let question = query(20);
@@ -246,13 +252,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_forgotten_answer_is_fetched_again() {
+        let pages = Pages::new(Duration::seconds(2), 10);
+        let runs = AtomicUsize::new(0);
+        let now = OffsetDateTime::UNIX_EPOCH;
+        pages.get_or_fetch(&1, now, fetch(&runs)).await.unwrap();
+        pages.get_or_fetch(&2, now, fetch(&runs)).await.unwrap();
+        pages.forget(&1);
+        pages.get_or_fetch(&1, now, fetch(&runs)).await.unwrap();
+        pages.get_or_fetch(&2, now, fetch(&runs)).await.unwrap();
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            3,
+            "only the forgotten one again"
+        );
+    }
+
+    #[tokio::test]
     async fn a_failed_fetch_is_not_kept() {
-        let pages = VisitorPages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(Duration::seconds(2), 10);
         let now = OffsetDateTime::UNIX_EPOCH;
         let failed = pages
-            .get_or_fetch(&query(20), now, async {
-                Err::<Vec<CatalogueEntry>, _>("down")
-            })
+            .get_or_fetch(&query(20), now, async { Err::<Vec<u64>, _>("down") })
             .await;
         assert!(failed.is_err());
         let runs = AtomicUsize::new(0);
@@ -265,7 +286,7 @@ mod tests {
 
     #[tokio::test]
     async fn memory_stays_bounded_and_zero_keeps_nothing() {
-        let pages = VisitorPages::new(Duration::seconds(2), 3);
+        let pages = Pages::new(Duration::seconds(2), 3);
         let runs = AtomicUsize::new(0);
         let now = OffsetDateTime::UNIX_EPOCH;
         for limit in 1..=10 {
@@ -275,7 +296,7 @@ mod tests {
                 .unwrap();
             assert!(pages.lock().len() <= 3);
         }
-        let off = VisitorPages::new(Duration::ZERO, 10);
+        let off = Pages::new(Duration::ZERO, 10);
         off.get_or_fetch(&query(1), now, fetch(&runs))
             .await
             .unwrap();
