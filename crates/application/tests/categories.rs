@@ -4,10 +4,13 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use rr_application::services::ReferenceDataService;
-use rr_application::test_util::InMemoryReferenceData;
+use rr_application::test_util::{InMemoryReferenceData, SettableClock};
 use rr_domain::identity::{AuthenticatedActor, Role, SessionId, UserId};
 use rr_domain::reference::{Label, Slug};
+use time::OffsetDateTime;
 
 fn actor(role: Role, two_factor: bool) -> AuthenticatedActor {
     AuthenticatedActor {
@@ -18,14 +21,20 @@ fn actor(role: Role, two_factor: bool) -> AuthenticatedActor {
     }
 }
 
+/// A service that keeps its public lists for an hour: the changes made
+/// through it must show at once all the same.
 fn service() -> ReferenceDataService {
-    ReferenceDataService::new(Arc::new(InMemoryReferenceData::default()))
+    ReferenceDataService::new(Arc::new(InMemoryReferenceData::default())).with_memory(
+        Duration::from_secs(3600),
+        Arc::new(SettableClock::new(OffsetDateTime::UNIX_EPOCH)),
+    )
 }
 
 #[tokio::test]
 async fn administrators_add_rename_and_deactivate_categories() {
     let service = service();
     let admin = actor(Role::Administrator, true);
+    assert!(service.public_categories().await.unwrap().is_empty());
 
     let created = service
         .create_category(
@@ -103,5 +112,37 @@ async fn only_administrators_with_two_factor_manage_categories() {
             .create_category(&actor(Role::SuperAdministrator, true), slug(), label())
             .await
             .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn another_process_sees_a_change_once_its_kept_list_expires() {
+    let store = Arc::new(InMemoryReferenceData::default());
+    let clock = Arc::new(SettableClock::new(OffsetDateTime::UNIX_EPOCH));
+    let reader = ReferenceDataService::new(store.clone())
+        .with_memory(Duration::from_secs(10), clock.clone());
+    let writer = ReferenceDataService::new(store);
+    assert!(reader.public_categories().await.unwrap().is_empty());
+
+    writer
+        .create_category(
+            &actor(Role::Administrator, true),
+            Slug::parse("loisirs").unwrap(),
+            Label::parse("Loisirs").unwrap(),
+        )
+        .await
+        .unwrap();
+
+    clock.advance(time::Duration::seconds(9));
+    assert!(
+        reader.public_categories().await.unwrap().is_empty(),
+        "kept for 10 s"
+    );
+    clock.advance(time::Duration::seconds(1));
+    assert_eq!(reader.public_categories().await.unwrap().len(), 1);
+    assert_eq!(
+        writer.public_categories().await.unwrap().len(),
+        1,
+        "a service without memory reads every time"
     );
 }

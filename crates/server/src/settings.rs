@@ -348,6 +348,9 @@ pub struct ResourceSettings {
     pub visitor_pages_ttl_ms: u64,
     /// Most visitors' catalogue pages kept at once.
     pub visitor_pages_capacity: usize,
+    /// How long the public lists of categories, resource types and relation
+    /// types are kept, in milliseconds (0: never).
+    pub reference_data_ttl_ms: u64,
     /// `[resources.attachments]`: files attached to resources.
     pub attachments: AttachmentSettings,
 }

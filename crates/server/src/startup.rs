@@ -134,7 +134,10 @@ impl Application {
         }
         let flags = spawn_flag_refresh(feature_flags.clone(), settings.features.refresh_interval());
         let services = Services {
-            reference_data: ReferenceDataService::new(database.reference_data()),
+            reference_data: ReferenceDataService::new(database.reference_data()).with_memory(
+                Duration::from_millis(settings.resources.reference_data_ttl_ms),
+                Arc::new(SystemClock),
+            ),
             health: HealthService::new(database.health()),
             attachments,
             privacy,
