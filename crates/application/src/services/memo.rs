@@ -108,8 +108,8 @@ impl<K: Eq + Hash + Clone, V: ?Sized> Memo<K, V> {
     }
 
     /// Drops the answer to `question`: the next request fetches it. A fetch
-    /// already under way when this is called may still keep what it read
-    /// before, for `ttl` at most.
+    /// already under way answers the requests that were waiting for it, and
+    /// keeps what it read where no later request looks.
     pub(crate) fn forget(&self, question: &K) {
         self.lock().remove(question);
     }
