@@ -1,7 +1,8 @@
 //! MariaDB goes away under a running server, then comes back: readiness turns
 //! 503 within a second, no request hangs, what is kept in memory is still
-//! answered, and everything recovers without a restart. The outage is a TCP relay the test cuts, so the shared MariaDB
-//! server keeps serving the other tests.
+//! answered, and everything recovers without a restart. The outage is a TCP
+//! relay the test cuts, so the shared MariaDB server keeps serving the other
+//! tests.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a test that cannot unwrap should fail loudly
 

@@ -67,10 +67,11 @@ pub(crate) struct Memo<K, V: ?Sized> {
 
 impl<K: Eq + Hash + Clone, V: ?Sized> Memo<K, V> {
     /// Keeps answers for `ttl`, `capacity` questions at most; a zero `ttl`
-    /// or `capacity` keeps nothing.
-    pub(crate) fn new(ttl: Duration, capacity: usize) -> Self {
+    /// or `capacity` keeps nothing (as does a `ttl` too long for a
+    /// `time::Duration`).
+    pub(crate) fn new(ttl: std::time::Duration, capacity: usize) -> Self {
         Self {
-            ttl,
+            ttl: Duration::try_from(ttl).unwrap_or(Duration::ZERO),
             capacity,
             slots: Mutex::default(),
         }
@@ -78,7 +79,7 @@ impl<K: Eq + Hash + Clone, V: ?Sized> Memo<K, V> {
 
     /// A memo that keeps nothing: every request fetches.
     pub(crate) fn off() -> Self {
-        Self::new(Duration::ZERO, 0)
+        Self::new(std::time::Duration::ZERO, 0)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Arc<Slot<V>>>> {
@@ -168,6 +169,8 @@ mod tests {
 
     type Pages = Memo<u64, [u64]>;
 
+    const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
     fn query(limit: u64) -> u64 {
         limit
     }
@@ -178,9 +181,17 @@ mod tests {
         Ok(Vec::new())
     }
 
+    /// A fetch that counts its runs and lets the other requests run before
+    /// it answers.
+    async fn slow(runs: &AtomicUsize) -> Result<Vec<u64>, ()> {
+        runs.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        Ok(Vec::new())
+    }
+
     #[tokio::test]
     async fn an_answer_lives_for_its_time_only() {
-        let pages = Pages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(TTL, 10);
         let runs = AtomicUsize::new(0);
         let t0 = OffsetDateTime::UNIX_EPOCH;
         for (limit, at) in [(20, 0), (20, 1), (21, 1), (20, 2)] {
@@ -194,24 +205,23 @@ mod tests {
 
     #[tokio::test]
     async fn requests_that_miss_together_share_one_fetch() {
-        let pages = Pages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(TTL, 10);
         let runs = AtomicUsize::new(0);
         let now = OffsetDateTime::UNIX_EPOCH;
-        let slow = async {
-            runs.fetch_add(1, Ordering::SeqCst);
-            tokio::task::yield_now().await;
-            Ok::<_, ()>(Vec::new())
-        };
         let question = query(20);
         let quick = || pages.get_or_fetch(&question, now, fetch(&runs));
-        let (a, b, c) = tokio::join!(pages.get_or_fetch(&question, now, slow), quick(), quick());
+        let (a, b, c) = tokio::join!(
+            pages.get_or_fetch(&question, now, slow(&runs)),
+            quick(),
+            quick()
+        );
         assert!(a.is_ok() && b.is_ok() && c.is_ok());
         assert_eq!(runs.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
     async fn an_expired_answer_is_served_while_one_request_asks_again() {
-        let pages = Pages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(TTL, 10);
         let runs = AtomicUsize::new(0);
         let t0 = OffsetDateTime::UNIX_EPOCH;
         let question = query(20);
@@ -220,13 +230,8 @@ mod tests {
             .await
             .unwrap();
         let expired = t0 + Duration::seconds(3);
-        let slow = async {
-            runs.fetch_add(1, Ordering::SeqCst);
-            tokio::task::yield_now().await;
-            Ok::<_, ()>(Vec::new())
-        };
         let (refreshed, meanwhile) = tokio::join!(
-            pages.get_or_fetch(&question, expired, slow),
+            pages.get_or_fetch(&question, expired, slow(&runs)),
             pages.get_or_fetch(&question, expired, fetch(&runs)),
         );
         assert!(refreshed.is_ok() && meanwhile.is_ok());
@@ -234,13 +239,8 @@ mod tests {
         // Past its grace the expired answer is not served while someone
         // fetches: the request waits for the fetch.
         let late = t0 + Duration::seconds(40);
-        let slow = async {
-            runs.fetch_add(1, Ordering::SeqCst);
-            tokio::task::yield_now().await;
-            Ok::<_, ()>(Vec::new())
-        };
         let (first, second) = tokio::join!(
-            pages.get_or_fetch(&question, late, slow),
+            pages.get_or_fetch(&question, late, slow(&runs)),
             pages.get_or_fetch(&question, late, fetch(&runs)),
         );
         assert!(first.is_ok() && second.is_ok());
@@ -253,7 +253,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_forgotten_answer_is_fetched_again() {
-        let pages = Pages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(TTL, 10);
         let runs = AtomicUsize::new(0);
         let now = OffsetDateTime::UNIX_EPOCH;
         pages.get_or_fetch(&1, now, fetch(&runs)).await.unwrap();
@@ -270,7 +270,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_fetch_is_not_kept() {
-        let pages = Pages::new(Duration::seconds(2), 10);
+        let pages = Pages::new(TTL, 10);
         let now = OffsetDateTime::UNIX_EPOCH;
         let failed = pages
             .get_or_fetch(&query(20), now, async { Err::<Vec<u64>, _>("down") })
@@ -286,7 +286,7 @@ mod tests {
 
     #[tokio::test]
     async fn memory_stays_bounded_and_zero_keeps_nothing() {
-        let pages = Pages::new(Duration::seconds(2), 3);
+        let pages = Pages::new(TTL, 3);
         let runs = AtomicUsize::new(0);
         let now = OffsetDateTime::UNIX_EPOCH;
         for limit in 1..=10 {
@@ -296,7 +296,7 @@ mod tests {
                 .unwrap();
             assert!(pages.lock().len() <= 3);
         }
-        let off = Pages::new(Duration::ZERO, 10);
+        let off = Pages::new(std::time::Duration::ZERO, 10);
         off.get_or_fetch(&query(1), now, fetch(&runs))
             .await
             .unwrap();

@@ -33,7 +33,6 @@ struct Memory {
 
 impl Memory {
     fn new(ttl: std::time::Duration, clock: Arc<dyn Clock>) -> Self {
-        let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
         Self {
             clock,
             categories: Memo::new(ttl, 1),

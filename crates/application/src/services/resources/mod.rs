@@ -169,7 +169,6 @@ impl ResourceService {
     /// set.
     #[must_use]
     pub fn with_visitor_pages(mut self, ttl: std::time::Duration, capacity: usize) -> Self {
-        let ttl = time::Duration::try_from(ttl).unwrap_or(time::Duration::ZERO);
         self.visitor_pages = Arc::new(Memo::new(ttl, capacity));
         self
     }
